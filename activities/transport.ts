@@ -1,0 +1,60 @@
+import { rootCertificates } from 'node:tls';
+import { Agent, buildConnector } from 'undici';
+
+/**
+ * How the project's HTTP layer reaches an Okta org.
+ *
+ * In production both fields are left out and requests go through Node's `fetch` with the system's trust
+ * store. For development against the local emulator they let the *real* org domain stay in every URL,
+ * issuer and Host header while the TCP connection goes to a loopback port, in the spirit of curl's
+ * `--resolve`: TLS still sends the org domain as SNI and checks the certificate against it.
+ */
+export interface TransportOptions {
+  /** Extra trusted CA certificates (PEM), added to the system's roots, e.g. the emulator's local CA. */
+  ca?: string | string[];
+  /**
+   * Development only: `{ 'companyabc.okta.com': '127.0.0.1:8443' }` sends that host's connections to
+   * the given address. SNI, the Host header and certificate checks stay those of the org domain.
+   */
+  connectTo?: Record<string, string>;
+}
+
+export type Fetch = typeof globalThis.fetch;
+
+/** Parses `host:port` (IPv6 in brackets) into its parts, with a clear error otherwise. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    throw new TypeError(`"${value}" is not an address of the form host:port (for example 127.0.0.1:8443)`);
+  }
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/**
+ * Returns a `fetch` honouring {@link TransportOptions}. With no options it is the global `fetch`, so
+ * production requests take exactly Node's default path.
+ */
+export function createFetch(options: TransportOptions = {}): Fetch {
+  const targets = new Map(
+    Object.entries(options.connectTo ?? {}).map(([host, to]) => [host.toLowerCase(), parseHostPort(to)]),
+  );
+  const extraCa = options.ca === undefined ? [] : [options.ca].flat();
+  if (targets.size === 0 && extraCa.length === 0) return globalThis.fetch;
+
+  const connector = buildConnector({ ca: extraCa.length ? [...rootCertificates, ...extraCa] : undefined });
+  const agent = new Agent({
+    connect: (opts, callback) => {
+      const target = targets.get(opts.hostname.toLowerCase());
+      if (!target) return connector(opts, callback);
+      // Keep the org domain for SNI and certificate checks; only the socket address changes.
+      return connector(
+        { ...opts, hostname: target.host, port: String(target.port), servername: opts.hostname },
+        callback,
+      );
+    },
+  });
+  const fetchVia: Fetch = (input, init) =>
+    globalThis.fetch(input, { ...init, dispatcher: agent } as RequestInit);
+  return fetchVia;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Where a session is visible: see DESIGN section 3. */
+export const SessionKind = { local: 'local', global: 'global', variable: 'variable' } as const;
+export type SessionKind = (typeof SessionKind)[keyof typeof SessionKind];
+
+/**
+ * A serialisable handle on an authorised Okta connection. It carries no secret: activities turn it into
+ * an access token through the worker's token cache.
+ */
+export const OktaSessionSchema = z.object({
+  /** Unique per Connect call; the token cache key. */
+  id: z.string().min(1),
+  name: z.string().min(1),
+  kind: z.enum(['local', 'global', 'variable']),
+  /** Normalised Okta org domain, e.g. `companyabc.okta.com`. */
+  domain: z.string().min(1),
+  /** Name of the OAuth 2.0 connection configured on the workers. */
+  connection: z.string().min(1),
+  /** Scopes granted to the session's token (empty for an SSWS API token, which has no scopes). */
+  scopes: z.array(z.string()),
+  /** Build id of the worker that created the session (package-version parity, DESIGN section 6). */
+  buildId: z.string().min(1),
+  /** ISO 8601 creation time. */
+  createdAt: z.string().min(1),
+  createdBy: z.object({ workflowId: z.string(), runId: z.string() }),
+});
+export type OktaSession = z.infer<typeof OktaSessionSchema>;
+
+/** The default session name when none is given. */
+export const DEFAULT_SESSION_NAME = 'default';
