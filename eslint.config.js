@@ -32,7 +32,8 @@ export default tseslint.config(
         {
           paths: forbiddenInWorkflows.map((name) => ({
             name,
-            message: 'Workflow code must stay deterministic: use a type-only import or move this into activities/.',
+            message:
+              'Workflow code must stay deterministic: use a type-only import or move this into activities/.',
             allowTypeImports: true,
           })),
           patterns: [

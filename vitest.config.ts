@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-runtime.ts'],
     // Temporal workers load a native library and bundle workflows: separate processes keep them apart.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

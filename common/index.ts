@@ -1,1 +1,3 @@
 export * from './session.js';
+export * from './domain.js';
+export * from './errors.js';

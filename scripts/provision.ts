@@ -33,7 +33,8 @@ function step(message: string): void {
 
 function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: opts.env ?? process.env, cwd: opts.cwd });
-  if (r.error) throw new ProvisionError(`could not run ${cmd}: ${r.error.message}. Is ${cmd} installed and on PATH?`);
+  if (r.error)
+    throw new ProvisionError(`could not run ${cmd}: ${r.error.message}. Is ${cmd} installed and on PATH?`);
   return r;
 }
 
@@ -45,7 +46,9 @@ function ensureTemporalCli(): string {
   if (process.env.TEMPORAL_CLI_PATH) {
     const path = process.env.TEMPORAL_CLI_PATH;
     if (!works(path, ['--version'])) {
-      throw new ProvisionError(`TEMPORAL_CLI_PATH=${path} does not run "temporal --version"; fix or unset it.`);
+      throw new ProvisionError(
+        `TEMPORAL_CLI_PATH=${path} does not run "temporal --version"; fix or unset it.`,
+      );
     }
     step(`temporal CLI: using TEMPORAL_CLI_PATH=${path}`);
     return path;
@@ -58,7 +61,9 @@ function ensureTemporalCli(): string {
   const refusals: string[] = [];
   for (const tag of TEMPORAL_CLI_TAGS) {
     const dir = cliInstallDir(tag);
-    step(`temporal CLI: go install github.com/temporalio/cli/cmd/temporal@${tag} (a few minutes on a cold cache)...`);
+    step(
+      `temporal CLI: go install github.com/temporalio/cli/cmd/temporal@${tag} (a few minutes on a cold cache)...`,
+    );
     mkdirSync(dir, { recursive: true });
     const r = run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${tag}`], {
       env: { ...process.env, CGO_ENABLED: '0', GOBIN: dir, GOFLAGS: '-mod=mod' },
@@ -99,7 +104,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       s.once('error', () => res(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new ProvisionError(`the test server did not listen on port ${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new ProvisionError(`the test server did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -109,9 +115,19 @@ async function buildCdsArchive(dir: string, archive: string): Promise<void> {
   const port = await freePort();
   const tmp = `${archive}.tmp`;
   rmSync(tmp, { force: true });
-  const child = spawn('java', [`-XX:ArchiveClassesAtExit=${tmp}`, '-cp', join(dir, 'lib', '*'), 'io.temporal.testserver.TestServer', String(port)], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'java',
+    [
+      `-XX:ArchiveClassesAtExit=${tmp}`,
+      '-cp',
+      join(dir, 'lib', '*'),
+      'io.temporal.testserver.TestServer',
+      String(port),
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   try {
     await waitForPort(port, 60_000);
     await new Promise((r) => setTimeout(r, 1500)); // let the gRPC services finish loading their classes
@@ -127,7 +143,8 @@ async function buildCdsArchive(dir: string, archive: string): Promise<void> {
 async function ensureTestServer(): Promise<string> {
   if (process.env.TEMPORAL_TEST_SERVER_PATH) {
     const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-    if (!existsSync(path)) throw new ProvisionError(`TEMPORAL_TEST_SERVER_PATH=${path} does not exist; fix or unset it.`);
+    if (!existsSync(path))
+      throw new ProvisionError(`TEMPORAL_TEST_SERVER_PATH=${path} does not exist; fix or unset it.`);
     step(`test server: using TEMPORAL_TEST_SERVER_PATH=${path}`);
     return path;
   }
@@ -141,10 +158,17 @@ async function ensureTestServer(): Promise<string> {
   }
   mkdirSync(dir, { recursive: true });
   if (!existsSync(lib) || readdirSync(lib).length === 0) {
-    step(`test server: mvn dependency:copy-dependencies io.temporal:temporal-test-server:${TEST_SERVER_VERSION}...`);
+    step(
+      `test server: mvn dependency:copy-dependencies io.temporal:temporal-test-server:${TEST_SERVER_VERSION}...`,
+    );
     const r = run('mvn', [
-      '-q', '-B', '-f', join(repoRoot, 'java', 'pom.xml'), 'dependency:copy-dependencies',
-      `-DoutputDirectory=${lib}`, '-DincludeScope=runtime',
+      '-q',
+      '-B',
+      '-f',
+      join(repoRoot, 'java', 'pom.xml'),
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${lib}`,
+      '-DincludeScope=runtime',
     ]);
     if (r.status !== 0) {
       rmSync(lib, { recursive: true, force: true });
@@ -175,6 +199,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[provision] failed: ${err instanceof ProvisionError ? err.message : String((err as Error)?.stack ?? err)}`);
+  console.error(
+    `[provision] failed: ${err instanceof ProvisionError ? err.message : String((err as Error)?.stack ?? err)}`,
+  );
   process.exit(1);
 });

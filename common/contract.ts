@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { OktaSessionSchema, type OktaSession } from './session.js';
+
+/**
+ * The contract between the workflow-side API (`workflows/okta.ts`) and the activities
+ * (`createOktaActivities(deps)`): each activity's name, input and result. Pure types and zod schemas,
+ * usable on both sides.
+ *
+ * To add an action: define its input schema and result type here, add one entry to
+ * {@link OktaActivities} (named as the activity is registered), then a wrapper in `workflows/okta.ts`.
+ * Every action input carries the resolved `session` (an {@link OktaSession} value, never a name).
+ */
+
+/** Input of `oktaConnect`: what `okta.connect` validated, plus the calling workflow (recorded as the creator). */
+export const ConnectInputSchema = z.object({
+  /** The Okta org domain as the user gave it; the activity validates and normalises it (DESIGN section 2). */
+  domain: z.string().min(1),
+  /** Name of an OAuth 2.0 connection configured on the workers. */
+  connection: z.string().min(1),
+  /** The session to create: where it is visible, and its name (`default` unless given). */
+  session: z.object({
+    kind: z.enum(['local', 'global', 'variable']),
+    name: z.string().min(1),
+  }),
+  workflowId: z.string().min(1),
+  runId: z.string().min(1),
+});
+export type ConnectInput = z.infer<typeof ConnectInputSchema>;
+
+/** Input of `oktaDisconnect`: the session to end (its cached token is dropped and revoked where possible). */
+export const DisconnectInputSchema = z.object({ session: OktaSessionSchema });
+export type DisconnectInput = z.infer<typeof DisconnectInputSchema>;
+
+/** Okta's user statuses (`UserStatus` in the Management API). */
+export const OktaUserStatus = {
+  STAGED: 'STAGED',
+  PROVISIONED: 'PROVISIONED',
+  ACTIVE: 'ACTIVE',
+  RECOVERY: 'RECOVERY',
+  PASSWORD_EXPIRED: 'PASSWORD_EXPIRED',
+  LOCKED_OUT: 'LOCKED_OUT',
+  SUSPENDED: 'SUSPENDED',
+  DEPROVISIONED: 'DEPROVISIONED',
+} as const;
+export type OktaUserStatus = (typeof OktaUserStatus)[keyof typeof OktaUserStatus];
+
+/**
+ * An Okta user as the Management API returns it (`User`), without `_links`, `_embedded` and credentials.
+ * Timestamps are ISO 8601 strings; those Okta leaves unset are `null`. The profile keeps every custom
+ * attribute of the org's user schema.
+ */
+export const OktaUserSchema = z.object({
+  id: z.string().min(1),
+  status: z.enum(Object.values(OktaUserStatus) as [OktaUserStatus, ...OktaUserStatus[]]),
+  created: z.string(),
+  activated: z.string().nullable(),
+  statusChanged: z.string().nullable(),
+  lastLogin: z.string().nullable(),
+  lastUpdated: z.string(),
+  passwordChanged: z.string().nullable(),
+  type: z.object({ id: z.string() }).optional(),
+  profile: z.looseObject({
+    login: z.string(),
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+  }),
+});
+export type OktaUser = z.infer<typeof OktaUserSchema>;
+
+/** Input of `oktaUsersGet`. */
+export const UsersGetInputSchema = z.object({
+  session: OktaSessionSchema,
+  /** The user's id (`00u...`) or login. */
+  user: z.string().min(1),
+});
+export type UsersGetInput = z.infer<typeof UsersGetInputSchema>;
+
+/**
+ * The activities of temporal-okta, keyed by their registered names. Workflows type their proxies with it
+ * (`proxyActivities<OktaActivities>`), and `createOktaActivities(deps)` implements it.
+ */
+export interface OktaActivities {
+  /** Connect (DESIGN section 2): validates domain and connection, obtains a token, returns the session. */
+  oktaConnect(input: ConnectInput): Promise<OktaSession>;
+  /** Ends a session: drops its token from the worker's cache and revokes it where the grant allows. */
+  oktaDisconnect(input: DisconnectInput): Promise<void>;
+  /** `GET /api/v1/users/{id or login}`. */
+  oktaUsersGet(input: UsersGetInput): Promise<OktaUser>;
+}
+
+/** The name each activity is registered under on the worker. */
+export type OktaActivityName = keyof OktaActivities;
