@@ -1,1 +1,6 @@
-export {};
+export { okta, DEFAULT_ACTIVITY_OPTIONS } from './okta.js';
+export type { ActionOptions, ConnectOptions, SessionOption, UsersGetOptions } from './okta.js';
+export type { SessionRef, VisibleSessionNames } from './sessions.js';
+export { SESSIONS_HEADER } from './interceptors.js';
+export type { OktaSession } from '../common/session.js';
+export type { OktaUser, OktaUserStatus } from '../common/contract.js';

@@ -1,0 +1,92 @@
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  type ContinueAsNewInput,
+  type Headers,
+  type Next,
+  type StartChildWorkflowExecutionInput,
+  type WorkflowExecuteInput,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptors,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import { OktaErrorType } from '../common/errors.js';
+import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import { sessions } from './sessions.js';
+
+/**
+ * The header that carries a workflow's global sessions to the child workflows it starts and to its next
+ * run after continue-as-new. Its value is a JSON array of OktaSession values, which hold no secret:
+ * headers are not encrypted by the payload codec, so nothing else may ever go in it.
+ */
+export const SESSIONS_HEADER = 'temporal-okta-sessions';
+
+const HeaderSchema = z.array(OktaSessionSchema);
+
+/**
+ * Encodes global sessions for the header. Parsing with the schema keeps exactly the OktaSession fields,
+ * so nothing that happens to travel on a session object can leak into a header.
+ */
+export function encodeSessionsHeader(globals: readonly OktaSession[]): Headers[string] {
+  return defaultPayloadConverter.toPayload(HeaderSchema.parse(globals));
+}
+
+/** Decodes the session header written by {@link encodeSessionsHeader}. */
+export function decodeSessionsHeader(payload: Headers[string]): OktaSession[] {
+  const parsed = HeaderSchema.safeParse(defaultPayloadConverter.fromPayload(payload));
+  if (!parsed.success) {
+    throw ApplicationFailure.create({
+      type: OktaErrorType.OktaInvalidInput,
+      message:
+        `The '${SESSIONS_HEADER}' header does not hold a list of Okta sessions (${parsed.error.issues[0]?.message}). ` +
+        'It is written by the temporal-okta workflow interceptors only; do not set it yourself.',
+      nonRetryable: true,
+    });
+  }
+  return parsed.data;
+}
+
+/** The caller's headers with this workflow's current global sessions in the session header (or none). */
+function withGlobalSessions(headers: Headers): Headers {
+  const { [SESSIONS_HEADER]: _previous, ...others } = headers;
+  const globals = sessions.globals();
+  return globals.length === 0 ? others : { ...others, [SESSIONS_HEADER]: encodeSessionsHeader(globals) };
+}
+
+/** Registers the global sessions the parent (or the previous run) propagated, before the workflow body runs. */
+export class OktaSessionsInboundInterceptor implements WorkflowInboundCallsInterceptor {
+  async execute(
+    input: WorkflowExecuteInput,
+    next: Next<WorkflowInboundCallsInterceptor, 'execute'>,
+  ): Promise<unknown> {
+    const header = input.headers[SESSIONS_HEADER];
+    if (header) sessions.inherit(decodeSessionsHeader(header));
+    return next(input);
+  }
+}
+
+/** Propagates the global sessions to every child workflow and across continue-as-new. */
+export class OktaSessionsOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
+  startChildWorkflowExecution(
+    input: StartChildWorkflowExecutionInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
+  ): Promise<[Promise<string>, Promise<unknown>]> {
+    return next({ ...input, headers: withGlobalSessions(input.headers) });
+  }
+
+  continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
+    return next({ ...input, headers: withGlobalSessions(input.headers) });
+  }
+}
+
+/**
+ * The session interceptors, in the form the worker expects of a workflow interceptor module:
+ * `interceptors: { workflowModules: [require.resolve('temporal-okta/workflows/interceptors')] }`.
+ * Install them on every worker that runs workflows using `okta`, or global sessions will not reach
+ * child workflows.
+ */
+export const interceptors = (): WorkflowInterceptors => ({
+  inbound: [new OktaSessionsInboundInterceptor()],
+  outbound: [new OktaSessionsOutboundInterceptor()],
+});

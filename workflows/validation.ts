@@ -1,0 +1,39 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { OktaErrorType } from '../common/errors.js';
+
+/**
+ * Validates an input at the workflow boundary. A bad input fails the workflow (not the workflow task)
+ * with a non-retryable `OktaInvalidInput` failure whose message names the field, e.g.
+ * `okta.connect: invalid input: session: expected { local: name }, { global: name } or { variable: true }`.
+ * The failure's details hold `{ fields }`, the dotted paths of the fields at fault.
+ *
+ * @param what the API being called, as the user writes it (`okta.connect`)
+ * @param prefix the path of `value` inside the user's input (`session` when `value` is a session value)
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string, prefix?: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields: string[] = [];
+  const problems: string[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const field = [...path, key].join('.');
+        fields.push(field);
+        problems.push(`${field}: unknown field`);
+      }
+    } else {
+      const field = path.length ? path.join('.') : 'input';
+      fields.push(field);
+      problems.push(`${field}: ${issue.message}`);
+    }
+  }
+  throw ApplicationFailure.create({
+    type: OktaErrorType.OktaInvalidInput,
+    message: `${what}: invalid input: ${problems.join('; ')}`,
+    nonRetryable: true,
+    details: [{ fields }],
+  });
+}
