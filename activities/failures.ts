@@ -17,7 +17,11 @@ export interface OktaFailureOptions {
  * @example
  * throw oktaFailure('OktaForbidden', 'The app has no admin role: assign one under "Admin roles".');
  */
-export function oktaFailure(type: OktaErrorType, message: string, options: OktaFailureOptions = {}): ApplicationFailure {
+export function oktaFailure(
+  type: OktaErrorType,
+  message: string,
+  options: OktaFailureOptions = {},
+): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,

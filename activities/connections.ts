@@ -1,0 +1,627 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
+import { z } from 'zod';
+import { OktaDomainError, parseOktaDomain } from '../common/domain.js';
+import type { TransportOptions } from './transport.js';
+
+/**
+ * Named OAuth 2.0 connections (DESIGN section 4): one JSON file, loaded by every worker, whose path is in
+ * `TEMPORAL_OKTA_CONNECTIONS`. Secrets are referenced, never inline:
+ *
+ * ```json
+ * {
+ *   "connections": {
+ *     "okta-automation": {
+ *       "domain": "companyabc.okta.com",
+ *       "clientId": "0oa1b2c3d4",
+ *       "grant": { "type": "client_credentials" },
+ *       "clientAuth": { "method": "private_key_jwt", "privateKey": { "file": "/run/secrets/okta-key.json" } },
+ *       "dpop": true
+ *     },
+ *     "okta-web": {
+ *       "domain": "companyabc.okta.com",
+ *       "clientId": "0oa5e6f7",
+ *       "grant": {
+ *         "type": "authorization_code",
+ *         "redirectUri": "http://127.0.0.1:8765/callback",
+ *         "refreshTokenStore": { "path": "/var/lib/temporal-okta/okta-web.token", "encryptionKey": { "env": "OKTA_WEB_STORE_KEY" } }
+ *       },
+ *       "clientAuth": { "method": "client_secret_basic", "clientSecret": { "env": "OKTA_WEB_CLIENT_SECRET" } }
+ *     },
+ *     "okta-legacy": { "type": "ssws", "domain": "companyabc.okta.com", "apiToken": { "env": "OKTA_API_TOKEN" } }
+ *   }
+ * }
+ * ```
+ */
+
+/** The environment variable naming the connections file. */
+export const CONNECTIONS_ENV_VAR = 'TEMPORAL_OKTA_CONNECTIONS';
+
+/** The scopes a connection requests and requires unless configured otherwise. */
+export const DEFAULT_SCOPES = Object.freeze([
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+]) as readonly string[];
+
+const secretValues = new WeakMap<object, unknown>();
+
+/**
+ * A resolved secret. Its value lives outside the object (in a module-private WeakMap), so neither
+ * `JSON.stringify`, `util.inspect`, structured logging nor an error serialiser can reveal it; only
+ * {@link Secret.reveal} does.
+ */
+export class Secret<T> {
+  /** Where the secret came from, e.g. `env OKTA_CLIENT_SECRET`; never the value. */
+  readonly source: string;
+  constructor(value: T, source: string) {
+    this.source = source;
+    secretValues.set(this, value);
+  }
+  /** The secret value. Use it only at the point of use; never log or return it. */
+  reveal(): T {
+    return secretValues.get(this) as T;
+  }
+  toJSON(): string {
+    return `[secret from ${this.source}]`;
+  }
+  toString(): string {
+    return `[secret from ${this.source}]`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Secret(${this.source})`;
+  }
+}
+
+/** Client authentication with a signed JWT assertion (`private_key_jwt`). */
+export interface PrivateKeyJwtAuth {
+  readonly method: 'private_key_jwt';
+  readonly privateKey: Secret<CryptoKey>;
+  /** Key id sent in the assertion's header: the key's id in the Okta app's public keys. */
+  readonly kid?: string;
+}
+
+/** Client authentication with a client secret, in the Authorization header or in the request body. */
+export interface ClientSecretAuth {
+  readonly method: 'client_secret_basic' | 'client_secret_post';
+  readonly clientSecret: Secret<string>;
+}
+
+export type ClientAuthentication = PrivateKeyJwtAuth | ClientSecretAuth;
+
+/** Where an authorization-code connection keeps its refresh token: a file, AES-256-GCM encrypted. */
+export interface RefreshTokenStoreConfig {
+  readonly path: string;
+  readonly encryptionKey: Secret<Uint8Array>;
+}
+
+export type Grant =
+  | { readonly type: 'client_credentials' }
+  | {
+      readonly type: 'authorization_code';
+      /** The sign-in redirect URI registered on the Okta app; the CLI listens on it once. */
+      readonly redirectUri: string;
+      readonly refreshTokenStore: RefreshTokenStoreConfig;
+    };
+
+interface ConnectionBase {
+  readonly name: string;
+  /** Normalised org domain (an Okta domain, or the custom domain this connection declares). */
+  readonly domain: string;
+  /** How to reach the org: empty in production; CA and `connectTo` for the local emulator. */
+  readonly transport: TransportOptions;
+}
+
+/** A connection using OAuth 2.0 against the org authorization server. */
+export interface OAuthConnection extends ConnectionBase {
+  readonly type: 'oauth2';
+  /** Always `https://{domain}`: only the org authorization server issues okta.* scopes. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly grant: Grant;
+  readonly clientAuth: ClientAuthentication;
+  readonly scopes: readonly string[];
+  readonly requiredScopes: readonly string[];
+  /** Request DPoP-bound tokens and send DPoP proofs with every API call. */
+  readonly dpop: boolean;
+}
+
+/** A legacy connection with an SSWS API token: no OAuth, so no scopes and no scope check. */
+export interface SswsConnection extends ConnectionBase {
+  readonly type: 'ssws';
+  readonly apiToken: Secret<string>;
+}
+
+export type Connection = OAuthConnection | SswsConnection;
+
+/** The loaded connections by name. */
+export type Connections = ReadonlyMap<string, Connection>;
+
+/** One problem in the configuration, with the field's full path. */
+export interface ConnectionConfigIssue {
+  /** e.g. `connections["okta-automation"].clientAuth.privateKey` */
+  readonly field: string;
+  readonly connection?: string;
+  readonly message: string;
+}
+
+/**
+ * The connections configuration is invalid. The message lists every problem, each prefixed with the
+ * connection and the field (`connections["okta-automation"].clientAuth.privateKey: ...`). It never
+ * contains a secret value.
+ */
+export class ConnectionConfigError extends Error {
+  override readonly name = 'ConnectionConfigError';
+  constructor(
+    readonly issues: readonly ConnectionConfigIssue[],
+    readonly source?: string,
+  ) {
+    super(
+      `Invalid Okta connections configuration${source ? ` (${source})` : ''}:\n` +
+        issues.map((i) => `  ${i.field}: ${i.message}`).join('\n'),
+    );
+  }
+}
+
+const INLINE_SECRET =
+  'an inline secret is not allowed: reference it as {"env": "VARIABLE_NAME"} or {"file": "/path/to/secret"}';
+
+const SecretRefSchema = z.unknown().transform((value, ctx): { env: string } | { file: string } => {
+  if (typeof value === 'string') {
+    ctx.addIssue({ code: 'custom', message: INLINE_SECRET });
+    return z.NEVER;
+  }
+  const parsed = z
+    .union([z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })])
+    .safeParse(value);
+  if (!parsed.success) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a secret reference: {"env": "VARIABLE_NAME"} or {"file": "/path/to/secret"}',
+    });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+type SecretRef = z.output<typeof SecretRefSchema>;
+
+const ScopeList = z
+  .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid OAuth scope'))
+  .min(1);
+
+const DevelopmentSchema = z.strictObject({
+  /** `host:port` of the local emulator; the org domain stays in URLs, SNI and certificate checks. */
+  connectTo: z
+    .string()
+    .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:8443')
+    .optional(),
+  /** PEM file of the emulator's local CA, trusted in addition to the system roots. */
+  caFile: z.string().min(1).optional(),
+});
+
+const GrantSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('client_credentials') }),
+    z.strictObject({
+      type: z.literal('authorization_code'),
+      redirectUri: z.url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL registered on the Okta app',
+      }),
+      refreshTokenStore: z.strictObject({ path: z.string().min(1), encryptionKey: SecretRefSchema }),
+    }),
+  ],
+  { error: 'must have "type": "client_credentials" or "authorization_code"' },
+);
+
+const ClientAuthSchema = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({
+      method: z.literal('private_key_jwt'),
+      privateKey: SecretRefSchema,
+      kid: z.string().min(1).optional(),
+    }),
+    z.strictObject({
+      method: z.enum(['client_secret_basic', 'client_secret_post']),
+      clientSecret: SecretRefSchema,
+    }),
+  ],
+  { error: 'must have "method": "private_key_jwt", "client_secret_basic" or "client_secret_post"' },
+);
+
+const OAuthConnectionSchema = z.strictObject({
+  type: z.literal('oauth2').optional(),
+  domain: z.string(),
+  clientId: z.string().min(1),
+  grant: GrantSchema,
+  clientAuth: ClientAuthSchema,
+  scopes: ScopeList.optional(),
+  requiredScopes: z.array(z.string().min(1)).optional(),
+  dpop: z.boolean().default(false),
+  authorizationServer: z.string().optional(),
+  development: DevelopmentSchema.optional(),
+});
+
+const SswsConnectionSchema = z.strictObject({
+  type: z.literal('ssws'),
+  domain: z.string(),
+  apiToken: SecretRefSchema,
+  development: DevelopmentSchema.optional(),
+});
+
+const FileSchema = z.strictObject({
+  connections: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.unknown()),
+});
+
+/** `connections["name"].a.b[0]` */
+function fieldPath(name: string | undefined, path: readonly PropertyKey[]): string {
+  let out = name === undefined ? 'connections' : `connections[${JSON.stringify(name)}]`;
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  return out;
+}
+
+function zodIssues(
+  name: string | undefined,
+  error: z.ZodError,
+  prefix: PropertyKey[] = [],
+): ConnectionConfigIssue[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    }
+    return { field: fieldPath(name, path), connection: name, message };
+  });
+}
+
+export interface ParseConnectionsOptions {
+  /** Directory that relative file paths (secrets, CA, refresh-token store) are resolved against. */
+  baseDir: string;
+  /** Environment for `{ "env": ... }` references. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+class IssueCollector {
+  readonly issues: ConnectionConfigIssue[] = [];
+  add(name: string, path: readonly PropertyKey[], message: string): void {
+    this.issues.push({ field: fieldPath(name, path), connection: name, message });
+  }
+}
+
+async function resolveSecret(
+  ref: SecretRef,
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+  name: string,
+  path: readonly PropertyKey[],
+): Promise<{ value: string; source: string } | undefined> {
+  if ('env' in ref) {
+    const value = (options.env ?? process.env)[ref.env];
+    if (value === undefined || value.trim() === '') {
+      problems.add(name, path, `environment variable ${ref.env} is not set (or is empty)`);
+      return undefined;
+    }
+    return { value: value.trim(), source: `env ${ref.env}` };
+  }
+  const file = isAbsolute(ref.file) ? ref.file : resolve(options.baseDir, ref.file);
+  try {
+    const value = (await readFile(file, 'utf8')).trim();
+    if (value === '') {
+      problems.add(name, path, `secret file ${file} is empty`);
+      return undefined;
+    }
+    return { value, source: `file ${file}` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
+    problems.add(name, path, `cannot read secret file ${file} (${code})`);
+    return undefined;
+  }
+}
+
+/** Imports a JWK (JSON) or PKCS#8 PEM private key as a non-extractable signing key. */
+async function importPrivateKey(text: string): Promise<{ key: CryptoKey; kid?: string }> {
+  if (text.startsWith('{')) {
+    let jwk: JWK;
+    try {
+      jwk = JSON.parse(text) as JWK;
+    } catch {
+      throw new Error('is not valid JSON (expected a private JWK or a PKCS#8 PEM)');
+    }
+    if (jwk.d === undefined) throw new Error('is a public JWK: the private key (with "d") is required');
+    const alg = jwk.alg ?? defaultAlg(jwk.kty, jwk.crv);
+    const key = await importJWK({ ...jwk, ext: false }, alg, { extractable: false });
+    if (key instanceof Uint8Array)
+      throw new Error('is a symmetric key: private_key_jwt needs an RSA or EC key');
+    return { key, kid: jwk.kid };
+  }
+  if (!text.includes('-----BEGIN PRIVATE KEY-----')) {
+    throw new Error(
+      text.includes('-----BEGIN RSA PRIVATE KEY-----') || text.includes('-----BEGIN EC PRIVATE KEY-----')
+        ? 'is a PKCS#1/SEC1 PEM: convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt) or use a JWK'
+        : 'is neither a private JWK (JSON) nor a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----")',
+    );
+  }
+  const details = createPrivateKey(text);
+  const alg = defaultAlg(
+    details.asymmetricKeyType === 'rsa' ? 'RSA' : details.asymmetricKeyType === 'ec' ? 'EC' : 'unknown',
+    { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
+      String(details.asymmetricKeyDetails?.namedCurve)
+    ],
+  );
+  return { key: await importPKCS8(text, alg, { extractable: false }) };
+}
+
+function defaultAlg(kty: string | undefined, crv: string | undefined): string {
+  if (kty === 'RSA') return 'RS256';
+  if (kty === 'EC' && crv === 'P-256') return 'ES256';
+  if (kty === 'EC' && crv === 'P-384') return 'ES384';
+  if (kty === 'EC' && crv === 'P-521') return 'ES512';
+  throw new Error(
+    'must be an RSA or EC (P-256, P-384, P-521) key, the kinds Okta accepts for private_key_jwt',
+  );
+}
+
+function decodeKey(text: string): Uint8Array | undefined {
+  if (/^[0-9a-f]{64}$/i.test(text)) return Uint8Array.from(Buffer.from(text, 'hex'));
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === 32 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Uint8Array.from(bytes) : undefined;
+}
+
+function checkAuthorizationServer(value: string, domain: string): string | undefined {
+  const trimmed = value.trim().replace(/\/+$/, '');
+  if (/\/oauth2\/[^/]+/.test(trimmed)) {
+    return (
+      `${JSON.stringify(value)} is a custom authorization server; only the org authorization server ` +
+      `(issuer https://${domain}) issues okta.* scopes for the Okta Management API. Remove ` +
+      `"authorizationServer" or set it to "https://${domain}"`
+    );
+  }
+  if (trimmed.toLowerCase() !== `https://${domain}`) {
+    return `must be the org authorization server "https://${domain}" (the connection's domain), or be left out`;
+  }
+  return undefined;
+}
+
+async function parseTransport(
+  name: string,
+  domain: string,
+  development: z.output<typeof DevelopmentSchema> | undefined,
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<TransportOptions> {
+  if (!development) return {};
+  const transport: { ca?: string; connectTo?: Record<string, string> } = {};
+  if (development.connectTo) transport.connectTo = { [domain]: development.connectTo };
+  if (development.caFile) {
+    const file = isAbsolute(development.caFile)
+      ? development.caFile
+      : resolve(options.baseDir, development.caFile);
+    try {
+      const ca = await readFile(file, 'utf8');
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+        problems.add(name, ['development', 'caFile'], `${file} is not a PEM certificate`);
+      } else {
+        transport.ca = ca;
+      }
+    } catch (err) {
+      problems.add(
+        name,
+        ['development', 'caFile'],
+        `cannot read ${file} (${(err as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
+  return transport;
+}
+
+async function parseOne(
+  name: string,
+  raw: unknown,
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<Connection | undefined> {
+  const isSsws = typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'ssws';
+  const parsed = (isSsws ? SswsConnectionSchema : OAuthConnectionSchema).safeParse(raw);
+  if (!parsed.success) {
+    problems.issues.push(...zodIssues(name, parsed.error));
+    return undefined;
+  }
+  const before = problems.issues.length;
+
+  let domain = '';
+  try {
+    // A connection *declares* its domain: a custom domain is accepted here because it is the declaration.
+    domain = parseOktaDomain(parsed.data.domain, { customDomains: [parsed.data.domain] });
+  } catch (err) {
+    problems.add(name, ['domain'], err instanceof OktaDomainError ? err.message : String(err));
+  }
+  const transport = await parseTransport(name, domain, parsed.data.development, options, problems);
+
+  if (parsed.data.type === 'ssws') {
+    const token = await resolveSecret(parsed.data.apiToken, options, problems, name, ['apiToken']);
+    if (problems.issues.length > before || !token) return undefined;
+    return { type: 'ssws', name, domain, transport, apiToken: new Secret(token.value, token.source) };
+  }
+
+  const data = parsed.data;
+  if (data.authorizationServer !== undefined && domain) {
+    const problem = checkAuthorizationServer(data.authorizationServer, domain);
+    if (problem) problems.add(name, ['authorizationServer'], problem);
+  }
+
+  const scopes = data.scopes ?? DEFAULT_SCOPES;
+  const requiredScopes = data.requiredScopes ?? scopes;
+  const notRequested = requiredScopes.filter((s) => !scopes.includes(s));
+  if (notRequested.length) {
+    problems.add(
+      name,
+      ['requiredScopes'],
+      `requires ${notRequested.join(', ')} but "scopes" does not request it`,
+    );
+  }
+
+  let clientAuth: ClientAuthentication | undefined;
+  if (data.clientAuth.method === 'private_key_jwt') {
+    const path = ['clientAuth', 'privateKey'];
+    const text = await resolveSecret(data.clientAuth.privateKey, options, problems, name, path);
+    if (text) {
+      try {
+        const { key, kid } = await importPrivateKey(text.value);
+        const chosenKid = data.clientAuth.kid ?? kid;
+        clientAuth = {
+          method: 'private_key_jwt',
+          privateKey: new Secret(key, text.source),
+          ...(chosenKid ? { kid: chosenKid } : {}),
+        };
+      } catch (err) {
+        problems.add(name, path, `the key from ${text.source} ${(err as Error).message}`);
+      }
+    }
+  } else {
+    const secret = await resolveSecret(data.clientAuth.clientSecret, options, problems, name, [
+      'clientAuth',
+      'clientSecret',
+    ]);
+    if (secret)
+      clientAuth = { method: data.clientAuth.method, clientSecret: new Secret(secret.value, secret.source) };
+  }
+
+  let grant: Grant | undefined;
+  if (data.grant.type === 'client_credentials') {
+    grant = { type: 'client_credentials' };
+  } else {
+    const path = ['grant', 'refreshTokenStore', 'encryptionKey'];
+    const keyText = await resolveSecret(
+      data.grant.refreshTokenStore.encryptionKey,
+      options,
+      problems,
+      name,
+      path,
+    );
+    const key = keyText ? decodeKey(keyText.value) : undefined;
+    if (keyText && !key) {
+      problems.add(
+        name,
+        path,
+        `the key from ${keyText.source} must be 32 random bytes, base64 or hex encoded ` +
+          `(for example: openssl rand -base64 32)`,
+      );
+    }
+    if (key && keyText) {
+      const storePath = data.grant.refreshTokenStore.path;
+      grant = {
+        type: 'authorization_code',
+        redirectUri: data.grant.redirectUri,
+        refreshTokenStore: {
+          path: isAbsolute(storePath) ? storePath : resolve(options.baseDir, storePath),
+          encryptionKey: new Secret(key, keyText.source),
+        },
+      };
+    }
+  }
+
+  if (problems.issues.length > before || !clientAuth || !grant) return undefined;
+  return {
+    type: 'oauth2',
+    name,
+    domain,
+    issuer: `https://${domain}`,
+    transport,
+    clientId: data.clientId,
+    grant,
+    clientAuth,
+    scopes: Object.freeze([...scopes]),
+    requiredScopes: Object.freeze([...requiredScopes]),
+    dpop: data.dpop,
+  };
+}
+
+/**
+ * Validates a connections configuration already in memory and resolves its secret references.
+ *
+ * @throws {ConnectionConfigError} listing every problem by connection and field.
+ * @example
+ * const connections = await parseConnections(json, { baseDir: process.cwd() });
+ * connections.get('okta-automation');
+ */
+export async function parseConnections(
+  json: unknown,
+  options: ParseConnectionsOptions,
+): Promise<Connections> {
+  const file = FileSchema.safeParse(json);
+  if (!file.success) throw new ConnectionConfigError(zodIssues(undefined, file.error).map(rootField));
+  const problems = new IssueCollector();
+  const result = new Map<string, Connection>();
+  for (const [name, raw] of Object.entries(file.data.connections)) {
+    const connection = await parseOne(name, raw, options, problems);
+    if (connection) result.set(name, Object.freeze(connection));
+  }
+  if (problems.issues.length) throw new ConnectionConfigError(problems.issues);
+  return result;
+}
+
+// Issues on the file's top level read better without the `connections` prefix doubling up.
+function rootField(issue: ConnectionConfigIssue): ConnectionConfigIssue {
+  return { ...issue, field: issue.field.replace(/^connections\.connections/, 'connections') };
+}
+
+/**
+ * Loads the connections file: `source.file`, or the path in `TEMPORAL_OKTA_CONNECTIONS`. Relative paths
+ * inside it are resolved against the file's directory.
+ *
+ * @throws {ConnectionConfigError} when the file is missing, not JSON, or invalid.
+ */
+export async function loadConnections(
+  source: { file?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Connections> {
+  const env = source.env ?? process.env;
+  const file = source.file ?? env[CONNECTIONS_ENV_VAR];
+  if (!file) {
+    throw new ConnectionConfigError([
+      {
+        field: CONNECTIONS_ENV_VAR,
+        message:
+          'is not set: set it to the path of the Okta connections JSON file, or pass the file explicitly',
+      },
+    ]);
+  }
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConnectionConfigError(
+      [
+        {
+          field: 'file',
+          message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'read error'})`,
+        },
+      ],
+      path,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    // JSON.parse messages may quote the surrounding text, which could include a pasted secret.
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ConnectionConfigError(
+      [{ field: 'file', message: `is not valid JSON${position ? ` (near character ${position})` : ''}` }],
+      path,
+    );
+  }
+  try {
+    return await parseConnections(json, { baseDir: dirname(path), env });
+  } catch (err) {
+    if (err instanceof ConnectionConfigError) throw new ConnectionConfigError(err.issues, path);
+    throw err;
+  }
+}
