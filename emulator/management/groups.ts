@@ -1,0 +1,161 @@
+import type { GroupRecord } from '../store.js';
+import { OktaApiError, notFound, validationFailed } from '../okta-errors.js';
+import { evaluate, parseExpression, type ExpressionRules, type Operator } from './expressions.js';
+import { decodeCursor, linkHeaders, readLimit } from './pagination.js';
+import { groupJson, groupSearchView, userJson } from './serialize.js';
+import type { HandlerResult, RequestContext, Route } from './context.js';
+
+/** Okta's page sizes: groups up to 10,000 per page, group members 1,000 by default and at most. */
+export const GROUPS_DEFAULT_LIMIT = 10_000;
+export const GROUPS_MAX_LIMIT = 10_000;
+export const GROUP_MEMBERS_DEFAULT_LIMIT = 1000;
+export const GROUP_MEMBERS_MAX_LIMIT = 1000;
+
+const DATES: readonly Operator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
+const ALL: readonly Operator[] = ['eq', 'ne', 'sw', 'co', 'ew', 'pr', 'gt', 'ge', 'lt', 'le'];
+
+/** `filter` on groups: `type`/`id` equality and date ranges, as Okta documents. */
+export const groupFilterRules: ExpressionRules = {
+  attributes: { id: ['eq'], type: ['eq'], lastUpdated: DATES, lastMembershipUpdated: DATES },
+};
+
+/** `search` on groups: profile attributes and the top-level properties. */
+export const groupSearchRules: ExpressionRules = {
+  attributes: {
+    id: ['eq', 'ne', 'sw'],
+    type: ['eq', 'ne'],
+    created: DATES,
+    lastUpdated: DATES,
+    lastMembershipUpdated: DATES,
+    'profile.*': ALL,
+  },
+};
+
+function findGroup(ctx: RequestContext): GroupRecord {
+  const id = ctx.params.groupId!;
+  const group = ctx.store.getGroup(id);
+  if (!group) throw notFound(id, 'UserGroup');
+  return group;
+}
+
+/** Okta manages the built-in "Everyone" group itself: its profile and members cannot be changed. */
+function requireOktaGroup(group: GroupRecord): void {
+  if (group.type !== 'OKTA_GROUP') {
+    throw new OktaApiError(403, 'E0000006', 'You do not have permission to perform the requested action');
+  }
+}
+
+function readGroupProfile(ctx: RequestContext, exceptId?: string): { name: string; description: string | null } {
+  const body = ctx.body;
+  const profile =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).profile : undefined;
+  const p = profile && typeof profile === 'object' && !Array.isArray(profile) ? (profile as Record<string, unknown>) : {};
+  if (typeof p.name !== 'string' || p.name.trim() === '') {
+    throw validationFailed('name', ['name: The field cannot be left blank']);
+  }
+  if (p.description !== undefined && p.description !== null && typeof p.description !== 'string') {
+    throw validationFailed('description', ['description: Must be a string']);
+  }
+  const name = p.name;
+  const clash = ctx.store.scanGroups(0, 1, (g) => g.id !== exceptId && g.name.toLowerCase() === name.toLowerCase());
+  if (clash.items.length > 0) {
+    throw validationFailed('name', ['name: An object with this field already exists in the current organization']);
+  }
+  return { name, description: (p.description as string | null | undefined) ?? null };
+}
+
+function listGroups(ctx: RequestContext): HandlerResult {
+  const { searchParams } = ctx.url;
+  const search = searchParams.get('search');
+  const filter = searchParams.get('filter');
+  const q = searchParams.get('q');
+  let match: ((g: GroupRecord) => boolean) | undefined;
+  if (search !== null) {
+    const expression = parseExpression(search, groupSearchRules);
+    match = (g) => evaluate(expression, groupSearchView(g));
+  } else if (filter !== null) {
+    const expression = parseExpression(filter, groupFilterRules);
+    match = (g) => evaluate(expression, groupSearchView(g));
+  } else if (q !== null) {
+    const prefix = q.toLowerCase();
+    match = (g) => g.name.toLowerCase().startsWith(prefix);
+  }
+  const limit = readLimit(searchParams.get('limit'), GROUPS_DEFAULT_LIMIT, GROUPS_MAX_LIMIT);
+  const page = ctx.store.scanGroups(decodeCursor(searchParams.get('after')), limit, match);
+  return {
+    status: 200,
+    body: page.items.map((g) => groupJson(ctx.origin, g)),
+    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
+  };
+}
+
+function addGroup(ctx: RequestContext): HandlerResult {
+  const group = ctx.store.createGroup(readGroupProfile(ctx), ctx.now);
+  return { status: 200, body: groupJson(ctx.origin, group) };
+}
+
+function getGroup(ctx: RequestContext): HandlerResult {
+  return { status: 200, body: groupJson(ctx.origin, findGroup(ctx)) };
+}
+
+function replaceGroup(ctx: RequestContext): HandlerResult {
+  const group = findGroup(ctx);
+  requireOktaGroup(group);
+  const updated = ctx.store.updateGroup(group.id, readGroupProfile(ctx, group.id), ctx.now);
+  return { status: 200, body: groupJson(ctx.origin, updated) };
+}
+
+function deleteGroup(ctx: RequestContext): HandlerResult {
+  const group = findGroup(ctx);
+  requireOktaGroup(group);
+  ctx.store.deleteGroup(group.id);
+  return { status: 204 };
+}
+
+function listGroupUsers(ctx: RequestContext): HandlerResult {
+  const group = findGroup(ctx);
+  const { searchParams } = ctx.url;
+  const limit = readLimit(searchParams.get('limit'), GROUP_MEMBERS_DEFAULT_LIMIT, GROUP_MEMBERS_MAX_LIMIT);
+  const page = ctx.store.scanGroupMembers(group.id, decodeCursor(searchParams.get('after')), limit);
+  return {
+    status: 200,
+    body: page.items.map((u) => userJson(ctx.origin, u, 'collection')),
+    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
+  };
+}
+
+function membership(ctx: RequestContext, add: boolean): HandlerResult {
+  const group = findGroup(ctx);
+  const userId = ctx.params.userId!;
+  const user = ctx.store.getUser(userId);
+  if (!user || user.id !== userId) throw notFound(userId, 'User');
+  requireOktaGroup(group);
+  // Both are idempotent in Okta: adding a member or removing a non-member is still 204.
+  if (add) ctx.store.addMember(group.id, user.id, ctx.now);
+  else ctx.store.removeMember(group.id, user.id, ctx.now);
+  return { status: 204 };
+}
+
+/** The groups routes, in Okta's paths. */
+export const groupRoutes: Route[] = [
+  { method: 'GET', path: '/api/v1/groups', operationId: 'listGroups', family: 'groups', handle: listGroups },
+  { method: 'POST', path: '/api/v1/groups', operationId: 'addGroup', family: 'groups', handle: addGroup },
+  { method: 'GET', path: '/api/v1/groups/:groupId', operationId: 'getGroup', family: 'groups-by-id', handle: getGroup },
+  { method: 'PUT', path: '/api/v1/groups/:groupId', operationId: 'replaceGroup', family: 'groups-by-id', handle: replaceGroup },
+  { method: 'DELETE', path: '/api/v1/groups/:groupId', operationId: 'deleteGroup', family: 'groups-by-id', handle: deleteGroup },
+  { method: 'GET', path: '/api/v1/groups/:groupId/users', operationId: 'listGroupUsers', family: 'groups-by-id', handle: listGroupUsers },
+  {
+    method: 'PUT',
+    path: '/api/v1/groups/:groupId/users/:userId',
+    operationId: 'assignUserToGroup',
+    family: 'groups-by-id',
+    handle: (c) => membership(c, true),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/groups/:groupId/users/:userId',
+    operationId: 'unassignUserFromGroup',
+    family: 'groups-by-id',
+    handle: (c) => membership(c, false),
+  },
+];

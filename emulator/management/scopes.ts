@@ -1,0 +1,38 @@
+/** The Management API operations the emulator serves, with the OAuth 2.0 scope each one needs. */
+export const operationScopes = {
+  listUsers: 'okta.users.read',
+  createUser: 'okta.users.manage',
+  getUser: 'okta.users.read',
+  updateUser: 'okta.users.manage',
+  replaceUser: 'okta.users.manage',
+  deleteUser: 'okta.users.manage',
+  listUserGroups: 'okta.users.read',
+  activateUser: 'okta.users.manage',
+  reactivateUser: 'okta.users.manage',
+  deactivateUser: 'okta.users.manage',
+  suspendUser: 'okta.users.manage',
+  unsuspendUser: 'okta.users.manage',
+  unlockUser: 'okta.users.manage',
+  resetPassword: 'okta.users.manage',
+  expirePassword: 'okta.users.manage',
+  listGroups: 'okta.groups.read',
+  addGroup: 'okta.groups.manage',
+  getGroup: 'okta.groups.read',
+  replaceGroup: 'okta.groups.manage',
+  deleteGroup: 'okta.groups.manage',
+  listGroupUsers: 'okta.groups.read',
+  assignUserToGroup: 'okta.groups.manage',
+  unassignUserFromGroup: 'okta.groups.manage',
+} as const;
+
+/** An operation id from Okta's spec, such as `listUsers`. */
+export type OperationId = keyof typeof operationScopes;
+
+/**
+ * Whether granted scopes allow an operation. As in Okta, a `.manage` scope also grants the matching
+ * `.read` scope.
+ */
+export function hasScope(granted: readonly string[], required: string): boolean {
+  if (granted.includes(required)) return true;
+  return required.endsWith('.read') && granted.includes(required.replace(/\.read$/, '.manage'));
+}

@@ -1,0 +1,437 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { generateSeed, type SeedOptions } from './seed.js';
+
+/** Okta's user statuses. */
+export const UserStatuses = {
+  STAGED: 'STAGED',
+  PROVISIONED: 'PROVISIONED',
+  ACTIVE: 'ACTIVE',
+  RECOVERY: 'RECOVERY',
+  PASSWORD_EXPIRED: 'PASSWORD_EXPIRED',
+  LOCKED_OUT: 'LOCKED_OUT',
+  SUSPENDED: 'SUSPENDED',
+  DEPROVISIONED: 'DEPROVISIONED',
+} as const;
+export type UserStatus = (typeof UserStatuses)[keyof typeof UserStatuses];
+
+/** Okta's group types; `BUILT_IN` is the "Everyone" group every user belongs to. */
+export type GroupType = 'OKTA_GROUP' | 'BUILT_IN';
+
+/** A user profile: Okta's four required attributes plus any others. */
+export type UserProfile = { login: string; email: string; firstName: string; lastName: string } & Record<
+  string,
+  unknown
+>;
+
+/** A stored user. Timestamps are ISO 8601 strings; no password is ever stored, only whether one is set. */
+export type UserRecord = {
+  id: string;
+  status: UserStatus;
+  created: string;
+  activated: string | null;
+  statusChanged: string | null;
+  lastLogin: string | null;
+  lastUpdated: string;
+  passwordChanged: string | null;
+  hasPassword: boolean;
+  profile: UserProfile;
+  /** Insertion order, the basis of pagination cursors. */
+  seq: number;
+};
+
+/** A stored group. */
+export type GroupRecord = {
+  id: string;
+  type: GroupType;
+  name: string;
+  description: string | null;
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+  seq: number;
+};
+
+/** One page of a scan in insertion order. `nextSeq` is set while more matching records remain. */
+export type Page<T> = { items: T[]; nextSeq?: number };
+
+/** The fields of a user that change together in one update. */
+export type UserChange = Partial<
+  Pick<UserRecord, 'status' | 'activated' | 'statusChanged' | 'lastLogin' | 'passwordChanged' | 'hasPassword' | 'profile'>
+>;
+
+/** Thrown by the store when a login is already taken (logins are unique, case-insensitively). */
+export class LoginTakenError extends Error {
+  constructor(login: string) {
+    super(`The login "${login}" is already taken`);
+    this.name = 'LoginTakenError';
+  }
+}
+
+/** The state of one emulated Okta org. */
+export type OrgStore = {
+  createUser(input: { profile: UserProfile; status: UserStatus; hasPassword: boolean }, now?: Date): UserRecord;
+  /** A user by id, or by login (case-insensitive). */
+  getUser(idOrLogin: string): UserRecord | undefined;
+  updateUser(id: string, change: UserChange, now?: Date): UserRecord;
+  deleteUser(id: string): boolean;
+  /** Users after `afterSeq` in insertion order that satisfy `match`, at most `limit`. */
+  scanUsers(afterSeq: number, limit: number, match?: (user: UserRecord) => boolean): Page<UserRecord>;
+  userGroups(userId: string): GroupRecord[];
+  createGroup(input: { name: string; description: string | null; type?: GroupType }, now?: Date): GroupRecord;
+  getGroup(id: string): GroupRecord | undefined;
+  updateGroup(id: string, change: { name: string; description: string | null }, now?: Date): GroupRecord;
+  deleteGroup(id: string): boolean;
+  scanGroups(afterSeq: number, limit: number, match?: (group: GroupRecord) => boolean): Page<GroupRecord>;
+  /** Members of a group in the order they were added. */
+  scanGroupMembers(groupId: string, afterSeq: number, limit: number): Page<UserRecord>;
+  /** Adds a membership; false when it already existed. */
+  addMember(groupId: string, userId: string, now?: Date): boolean;
+  /** Removes a membership; false when there was none. */
+  removeMember(groupId: string, userId: string, now?: Date): boolean;
+  counts(): { users: number; groups: number; memberships: number };
+  /** Runs `fn` in one SQLite transaction. */
+  transaction<T>(fn: () => T): T;
+  /** Empties the org, keeping only the built-in "Everyone" group. */
+  reset(): void;
+  /** Replaces the org's state with the deterministic seed (see `generateSeed`). */
+  seed(options?: SeedOptions): void;
+  close(): void;
+};
+
+/** Options of `openStore`. */
+export type StoreOptions = {
+  storage: 'sqlite' | 'memory';
+  /** Directory of `org.sqlite` when `storage` is `sqlite`. */
+  stateDir?: string;
+  /** Seeds the org when it is empty on open (by default it starts with only "Everyone"). */
+  seed?: SeedOptions;
+};
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new Okta-style object id: a 3-character type prefix (`00u`, `00g`) and 17 random characters. */
+export function newOktaId(prefix: '00u' | '00g', random: (n: number) => number = randomInt): string {
+  let id = prefix;
+  for (let i = 0; i < 17; i++) id += ID_ALPHABET[random(ID_ALPHABET.length)];
+  return id;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  status TEXT NOT NULL,
+  created TEXT NOT NULL,
+  activated TEXT,
+  status_changed TEXT,
+  last_login TEXT,
+  last_updated TEXT NOT NULL,
+  password_changed TEXT,
+  has_password INTEGER NOT NULL,
+  profile TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS groups (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  created TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  last_membership_updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS memberships (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  UNIQUE (group_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships(user_id);
+`;
+
+type UserRow = {
+  seq: number;
+  id: string;
+  login: string;
+  status: UserStatus;
+  created: string;
+  activated: string | null;
+  status_changed: string | null;
+  last_login: string | null;
+  last_updated: string;
+  password_changed: string | null;
+  has_password: number;
+  profile: string;
+};
+type GroupRow = {
+  seq: number;
+  id: string;
+  type: GroupType;
+  name: string;
+  description: string | null;
+  created: string;
+  last_updated: string;
+  last_membership_updated: string;
+};
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  status: r.status,
+  created: r.created,
+  activated: r.activated,
+  statusChanged: r.status_changed,
+  lastLogin: r.last_login,
+  lastUpdated: r.last_updated,
+  passwordChanged: r.password_changed,
+  hasPassword: r.has_password === 1,
+  profile: JSON.parse(r.profile) as UserProfile,
+  seq: r.seq,
+});
+const toGroup = (r: GroupRow): GroupRecord => ({
+  id: r.id,
+  type: r.type,
+  name: r.name,
+  description: r.description,
+  created: r.created,
+  lastUpdated: r.last_updated,
+  lastMembershipUpdated: r.last_membership_updated,
+  seq: r.seq,
+});
+
+/**
+ * Opens the org's state: a SQLite file in `stateDir` (WAL) or an in-memory SQLite database, so both
+ * storages share one code path.
+ *
+ * @example const store = openStore({ storage: 'memory', seed: { users: 1200 } });
+ */
+export function openStore(options: StoreOptions): OrgStore {
+  let db: Database.Database;
+  if (options.storage === 'sqlite') {
+    if (!options.stateDir) throw new Error('openStore: storage "sqlite" needs a stateDir');
+    mkdirSync(options.stateDir, { recursive: true });
+    db = new Database(join(options.stateDir, 'org.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  } else {
+    db = new Database(':memory:');
+  }
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+
+  const q = {
+    insertUser: db.prepare(
+      `INSERT INTO users (id, login, status, created, activated, status_changed, last_login, last_updated,
+         password_changed, has_password, profile)
+       VALUES (@id, @login, @status, @created, @activated, @status_changed, @last_login, @last_updated,
+         @password_changed, @has_password, @profile)`,
+    ),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userByLogin: db.prepare<[string], UserRow>('SELECT * FROM users WHERE login = ?'),
+    loginOwner: db.prepare<[string], { id: string }>('SELECT id FROM users WHERE login = ?'),
+    updateUser: db.prepare(
+      `UPDATE users SET login = @login, status = @status, activated = @activated, status_changed = @status_changed,
+         last_login = @last_login, last_updated = @last_updated, password_changed = @password_changed,
+         has_password = @has_password, profile = @profile WHERE id = @id`,
+    ),
+    deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+    usersAfter: db.prepare<[number], UserRow>('SELECT * FROM users WHERE seq > ? ORDER BY seq'),
+    userGroups: db.prepare<[string], GroupRow>(
+      'SELECT g.* FROM groups g JOIN memberships m ON m.group_id = g.id WHERE m.user_id = ? ORDER BY g.seq',
+    ),
+    insertGroup: db.prepare(
+      `INSERT INTO groups (id, type, name, description, created, last_updated, last_membership_updated)
+       VALUES (@id, @type, @name, @description, @created, @last_updated, @last_membership_updated)`,
+    ),
+    groupById: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?'),
+    builtInGroup: db.prepare<[], GroupRow>("SELECT * FROM groups WHERE type = 'BUILT_IN' ORDER BY seq LIMIT 1"),
+    updateGroup: db.prepare(
+      'UPDATE groups SET name = @name, description = @description, last_updated = @last_updated WHERE id = @id',
+    ),
+    touchMembership: db.prepare('UPDATE groups SET last_membership_updated = ? WHERE id = ?'),
+    deleteGroup: db.prepare('DELETE FROM groups WHERE id = ?'),
+    groupsAfter: db.prepare<[number], GroupRow>('SELECT * FROM groups WHERE seq > ? ORDER BY seq'),
+    membersAfter: db.prepare<[string, number], UserRow & { mseq: number }>(
+      `SELECT u.*, m.seq AS mseq FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.group_id = ? AND m.seq > ? ORDER BY m.seq`,
+    ),
+    addMember: db.prepare('INSERT OR IGNORE INTO memberships (group_id, user_id) VALUES (?, ?)'),
+    removeMember: db.prepare('DELETE FROM memberships WHERE group_id = ? AND user_id = ?'),
+    counts: db.prepare<[], { users: number; groups: number; memberships: number }>(
+      `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM groups) AS groups,
+         (SELECT COUNT(*) FROM memberships) AS memberships`,
+    ),
+  };
+
+  const requireUser = (id: string): UserRow => {
+    const row = q.userById.get(id);
+    if (!row) throw new Error(`No user with id ${id}`);
+    return row;
+  };
+
+  function scan<R, T>(rows: Iterable<R>, toItem: (r: R) => T, seqOf: (r: R) => number, limit: number, match?: (t: T) => boolean): Page<T> {
+    const items: T[] = [];
+    let lastSeq = 0;
+    for (const row of rows) {
+      const item = toItem(row);
+      if (match && !match(item)) continue;
+      if (items.length === limit) {
+        // One more match exists beyond this page: stop the iterator and hand back the cursor.
+        return { items, nextSeq: lastSeq };
+      }
+      items.push(item);
+      lastSeq = seqOf(row);
+    }
+    return { items };
+  }
+
+  const store: OrgStore = {
+    createUser({ profile, status, hasPassword }, now = new Date()) {
+      const ts = now.toISOString();
+      if (q.loginOwner.get(profile.login)) throw new LoginTakenError(profile.login);
+      const id = newOktaId('00u');
+      const active = status !== 'STAGED';
+      return store.transaction(() => {
+        q.insertUser.run({
+          id,
+          login: profile.login,
+          status,
+          created: ts,
+          activated: status === 'ACTIVE' || status === 'PROVISIONED' ? ts : null,
+          status_changed: active ? ts : null,
+          last_login: null,
+          last_updated: ts,
+          password_changed: hasPassword ? ts : null,
+          has_password: hasPassword ? 1 : 0,
+          profile: JSON.stringify(profile),
+        });
+        const everyone = q.builtInGroup.get();
+        if (everyone) {
+          q.addMember.run(everyone.id, id);
+          q.touchMembership.run(ts, everyone.id);
+        }
+        return toUser(requireUser(id));
+      });
+    },
+    getUser(idOrLogin) {
+      const row = q.userById.get(idOrLogin) ?? q.userByLogin.get(idOrLogin);
+      return row && toUser(row);
+    },
+    updateUser(id, change, now = new Date()) {
+      const current = toUser(requireUser(id));
+      const next = { ...current, ...change };
+      const owner = q.loginOwner.get(next.profile.login);
+      if (owner && owner.id !== id) throw new LoginTakenError(next.profile.login);
+      q.updateUser.run({
+        id,
+        login: next.profile.login,
+        status: next.status,
+        activated: next.activated,
+        status_changed: next.statusChanged,
+        last_login: next.lastLogin,
+        last_updated: now.toISOString(),
+        password_changed: next.passwordChanged,
+        has_password: next.hasPassword ? 1 : 0,
+        profile: JSON.stringify(next.profile),
+      });
+      return toUser(requireUser(id));
+    },
+    deleteUser: (id) => q.deleteUser.run(id).changes > 0,
+    scanUsers: (afterSeq, limit, match) => scan(q.usersAfter.iterate(afterSeq), toUser, (r) => r.seq, limit, match),
+    userGroups: (userId) => q.userGroups.all(userId).map(toGroup),
+    createGroup({ name, description, type = 'OKTA_GROUP' }, now = new Date()) {
+      const ts = now.toISOString();
+      const id = newOktaId('00g');
+      q.insertGroup.run({ id, type, name, description, created: ts, last_updated: ts, last_membership_updated: ts });
+      return toGroup(q.groupById.get(id)!);
+    },
+    getGroup(id) {
+      const row = q.groupById.get(id);
+      return row && toGroup(row);
+    },
+    updateGroup(id, { name, description }, now = new Date()) {
+      q.updateGroup.run({ id, name, description, last_updated: now.toISOString() });
+      const row = q.groupById.get(id);
+      if (!row) throw new Error(`No group with id ${id}`);
+      return toGroup(row);
+    },
+    deleteGroup: (id) => q.deleteGroup.run(id).changes > 0,
+    scanGroups: (afterSeq, limit, match) => scan(q.groupsAfter.iterate(afterSeq), toGroup, (r) => r.seq, limit, match),
+    scanGroupMembers: (groupId, afterSeq, limit) =>
+      scan(q.membersAfter.iterate(groupId, afterSeq), toUser, (r) => r.mseq, limit),
+    addMember(groupId, userId, now = new Date()) {
+      return store.transaction(() => {
+        const added = q.addMember.run(groupId, userId).changes > 0;
+        if (added) q.touchMembership.run(now.toISOString(), groupId);
+        return added;
+      });
+    },
+    removeMember(groupId, userId, now = new Date()) {
+      return store.transaction(() => {
+        const removed = q.removeMember.run(groupId, userId).changes > 0;
+        if (removed) q.touchMembership.run(now.toISOString(), groupId);
+        return removed;
+      });
+    },
+    counts: () => q.counts.get()!,
+    transaction: (fn) => db.transaction(fn)(),
+    reset() {
+      db.transaction(() => {
+        db.exec("DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;");
+        const ts = new Date().toISOString();
+        q.insertGroup.run({
+          id: newOktaId('00g'),
+          type: 'BUILT_IN',
+          name: 'Everyone',
+          description: 'All users in your organization',
+          created: ts,
+          last_updated: ts,
+          last_membership_updated: ts,
+        });
+      })();
+    },
+    seed(options = {}) {
+      const data = generateSeed(options);
+      db.transaction(() => {
+        db.exec("DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;");
+        for (const g of data.groups) {
+          q.insertGroup.run({
+            id: g.id,
+            type: g.type,
+            name: g.name,
+            description: g.description,
+            created: g.created,
+            last_updated: g.created,
+            last_membership_updated: g.created,
+          });
+        }
+        for (const u of data.users) {
+          q.insertUser.run({
+            id: u.id,
+            login: u.profile.login,
+            status: u.status,
+            created: u.created,
+            activated: u.activated,
+            status_changed: u.statusChanged,
+            last_login: u.lastLogin,
+            last_updated: u.lastUpdated,
+            password_changed: u.passwordChanged,
+            has_password: u.hasPassword ? 1 : 0,
+            profile: JSON.stringify(u.profile),
+          });
+        }
+        for (const [groupId, userId] of data.memberships) q.addMember.run(groupId, userId);
+      })();
+    },
+    close: () => db.close(),
+  };
+
+  if (q.counts.get()!.groups === 0) {
+    if (options.seed) store.seed(options.seed);
+    else store.reset();
+  }
+  return store;
+}
