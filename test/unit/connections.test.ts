@@ -300,7 +300,10 @@ describe('loadConnections', () => {
 
   it('reports invalid JSON without quoting the file', async () => {
     await writeFile(join(dir, 'bad.json'), `{ "connections": { "x": "${CLIENT_SECRET}" `);
-    const error = await loadConnections({ file: join(dir, 'bad.json') }).catch((e: unknown) => e as Error);
+    const error = await loadConnections({ file: join(dir, 'bad.json') }).then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e as Error,
+    );
     expect(error.message).toMatch(/is not valid JSON/);
     expect(error.message).not.toContain(CLIENT_SECRET);
   });
