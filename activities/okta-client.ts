@@ -1,0 +1,265 @@
+import type { ApplicationFailure } from '@temporalio/common';
+import { OktaErrorType } from '../common/errors.js';
+import { oktaFailure } from './failures.js';
+
+/**
+ * Sends requests with a session's credentials. Implemented by the session layer on top of the token
+ * cache and openid-client, so that Bearer, DPoP (a fresh proof per request) and SSWS look the same here.
+ */
+export interface OktaAuthorizer {
+  /** Sends one request to the org with the session's current credentials. */
+  send(
+    url: URL,
+    init: { method: string; headers: Headers; body?: string; signal: AbortSignal },
+  ): Promise<Response>;
+  /** Forgets the current token after Okta called it invalid; the next `send` uses a fresh one. */
+  invalidate(): void;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface OktaRequest {
+  method: HttpMethod;
+  /** A Management API path such as `/api/v1/users/00u1`, or an absolute URL on the org (a `next` link). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Statuses other than 2xx that the caller handles itself (for example 404 on an idempotent delete). */
+  accept?: readonly number[];
+}
+
+export interface OktaResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+  /** The absolute `rel="next"` link, when Okta has more pages. */
+  next?: string;
+}
+
+/** Okta's error body (`Error` in the Management API spec). */
+export interface OktaErrorBody {
+  errorCode?: string;
+  errorSummary?: string;
+  errorId?: string;
+  errorCauses?: { errorSummary?: string }[];
+}
+
+export interface OktaClientOptions {
+  /** The org domain, e.g. `companyabc.okta.com`. Requests never leave this origin. */
+  domain: string;
+  authorizer: OktaAuthorizer;
+  /**
+   * How long one HTTP request may take. Keep it below the activity's start-to-close timeout, so a hung
+   * connection fails the attempt with a retryable error instead of timing the whole activity out.
+   */
+  requestTimeoutMs?: number;
+  /** The activity's cancellation signal: cancelling the activity aborts the request in flight. */
+  signal?: AbortSignal;
+}
+
+/** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
+export const RATE_LIMIT_MARGIN_MS = 1_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * A thin Management API client: one request at a time, Okta's errors mapped to typed failures, one
+ * token refresh and retry on an invalid-token 401, rate limits turned into `nextRetryDelay`.
+ */
+export class OktaClient {
+  readonly origin: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: OktaClientOptions) {
+    this.origin = `https://${options.domain}`;
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  async request<T>(req: OktaRequest): Promise<OktaResponse<T>> {
+    const url = this.url(req);
+    let response = await this.send(url, req);
+    if (response.status === 401 && (await isInvalidToken(response))) {
+      // The token expired or was revoked early: one fresh token, one retry (DESIGN section 3).
+      this.options.authorizer.invalidate();
+      response = await this.send(url, req);
+    }
+    const body = await readBody(response);
+    if (!response.ok && !(req.accept ?? []).includes(response.status)) {
+      throw mapOktaError(response, body as OktaErrorBody | undefined, `${req.method} ${url.pathname}`);
+    }
+    return {
+      status: response.status,
+      body: body as T,
+      headers: response.headers,
+      next: nextLink(response, this.origin),
+    };
+  }
+
+  private url(req: OktaRequest): URL {
+    const url = new URL(req.path, this.origin);
+    if (url.origin !== this.origin) {
+      // A `next` link pointing elsewhere would send the session's token to another host.
+      throw oktaFailure(
+        OktaErrorType.OktaInvalidInput,
+        `Refusing to send a request for ${this.origin} to ${url.origin}.`,
+      );
+    }
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  private async send(url: URL, req: OktaRequest): Promise<Response> {
+    const headers = new Headers({ Accept: 'application/json' });
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers.set('Content-Type', 'application/json');
+      body = JSON.stringify(req.body);
+    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+    try {
+      return await this.options.authorizer.send(url, { method: req.method, headers, body, signal });
+    } catch (err) {
+      if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
+      if (timeout.aborted) {
+        throw oktaFailure(
+          OktaErrorType.OktaUnavailable,
+          `${req.method} ${url.pathname} on ${url.host} got no answer within ${this.timeoutMs} ms.`,
+          { cause: err as Error },
+        );
+      }
+      if (isTemporalFailure(err)) throw err;
+      throw oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Could not reach ${url.host} for ${req.method} ${url.pathname}: ${describeNetworkError(err)}.`,
+        { cause: err as Error },
+      );
+    }
+  }
+}
+
+function isTemporalFailure(err: unknown): err is ApplicationFailure {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ApplicationFailure';
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function isInvalidToken(response: Response): Promise<boolean> {
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  if (/invalid_token/i.test(challenge)) return true;
+  const body = (await readBody(response.clone())) as OktaErrorBody | undefined;
+  return body?.errorCode === 'E0000011';
+}
+
+/** Parses an RFC 8288 `Link` header into `rel` -> URL. */
+export function parseLinkHeader(header: string | null): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const part of (header ?? '').split(/,(?=\s*<)/)) {
+    const m = /<([^>]+)>\s*;(.*)$/.exec(part.trim());
+    const rel = m && /rel="?([^";]+)"?/.exec(m[2]!);
+    if (m && rel) for (const r of rel[1]!.split(/\s+/)) links[r] = m[1]!;
+  }
+  return links;
+}
+
+function nextLink(response: Response, origin: string): string | undefined {
+  const next = parseLinkHeader(response.headers.get('link')).next;
+  return next && new URL(next, origin).href;
+}
+
+/**
+ * How long to wait before retrying a 429: the rate-limit window's reset (`X-Rate-Limit-Reset`, epoch
+ * seconds) measured against the response's own `Date`, so that a skewed worker clock does not matter,
+ * plus a small margin.
+ */
+export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  const date = Date.parse(headers.get('date') ?? '');
+  if (!Number.isFinite(reset) || reset <= 0) return 60_000; // Okta's windows are one minute long
+  const serverNow = Number.isFinite(date) ? date : now;
+  return Math.max(0, reset * 1000 - serverNow) + RATE_LIMIT_MARGIN_MS;
+}
+
+function causes(body: OktaErrorBody | undefined): string[] {
+  return (body?.errorCauses ?? []).map((c) => c.errorSummary ?? '').filter(Boolean);
+}
+
+function describe(body: OktaErrorBody | undefined, status: number): string {
+  const summary = body?.errorSummary ?? `HTTP ${status}`;
+  const list = causes(body);
+  const code = body?.errorCode
+    ? ` (${body.errorCode}${body.errorId ? `, errorId ${body.errorId}` : ''})`
+    : '';
+  return `${summary}${list.length ? `: ${list.join('; ')}` : ''}${code}`;
+}
+
+/**
+ * Maps an Okta error response to the package's typed failure, in one place. The table in the README
+ * ("Okta errors") documents it; keep both in step.
+ */
+export function mapOktaError(
+  response: Response,
+  body: OktaErrorBody | undefined,
+  operation: string,
+): ApplicationFailure {
+  const status = response.status;
+  const text = describe(body, status);
+  const details = body?.errorCode
+    ? [{ status, errorCode: body.errorCode, errorCauses: causes(body) }]
+    : [{ status }];
+  const fail = (type: OktaErrorType, message: string, extra: { nextRetryDelay?: number } = {}) =>
+    oktaFailure(type, `${operation}: ${message}`, { details, ...extra });
+
+  if (status === 429) {
+    const delay = rateLimitRetryDelayMs(response.headers);
+    return fail(
+      OktaErrorType.OktaRateLimited,
+      `rate limited by Okta; retrying in ${Math.ceil(delay / 1000)} s. ${text}`,
+      {
+        nextRetryDelay: delay,
+      },
+    );
+  }
+  if (status >= 500) return fail(OktaErrorType.OktaUnavailable, `Okta answered ${status}. ${text}`);
+  if (status === 401) {
+    return fail(
+      OktaErrorType.OktaInvalidToken,
+      `Okta refused the session's token even after a fresh one was obtained. ${text}. ` +
+        'Check that the Okta app is active and whether it requires DPoP.',
+    );
+  }
+  if (status === 403) {
+    return fail(
+      OktaErrorType.OktaForbidden,
+      `${text}. The token lacks a scope this operation needs, or the Okta app has no admin role allowing it ` +
+        '(Admin Console: the app\'s "Okta API Scopes" and "Admin roles" tabs).',
+    );
+  }
+  if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
+  if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
+  if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
+  return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
+}
+
+/** Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state. */
+const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000112']);
+
+function isConflict(body: OktaErrorBody | undefined): boolean {
+  if (!body?.errorCode) return false;
+  if (CONFLICT_CODES.has(body.errorCode)) return true;
+  return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
+}
