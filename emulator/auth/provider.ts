@@ -1,0 +1,157 @@
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { AuthState } from './adapter.js';
+import { OIDC_SCOPES, OKTA_SCOPES, publicJwk, type OrgCredentials, type SeededClient } from './clients.js';
+
+/** Where Okta's org authorization server serves each endpoint (issuer `https://{domain}`). */
+export const OAUTH2_ROUTES = {
+  authorization: '/oauth2/v1/authorize',
+  token: '/oauth2/v1/token',
+  jwks: '/oauth2/v1/keys',
+  revocation: '/oauth2/v1/revoke',
+  introspection: '/oauth2/v1/introspect',
+  userinfo: '/oauth2/v1/userinfo',
+  end_session: '/oauth2/v1/logout',
+  pushed_authorization_request: '/oauth2/v1/par',
+} as const;
+
+/** Path prefix of the sign-in and consent pages (the interaction), outside `/oauth2/v1/`. */
+export const SIGN_IN_PATH = '/login/interaction/';
+
+/** Okta's answer when a client assertion is addressed to anything but the endpoint invoked. */
+export const WRONG_AUDIENCE_DESCRIPTION = 'The audience claim for client_assertion must be the endpoint invoked for the request.';
+
+export interface AuthorizationServerOptions {
+  /** The org domain, e.g. `companyabc.okta.com`; the issuer is `https://{domain}`. */
+  domain: string;
+  credentials: OrgCredentials;
+  state: AuthState;
+  /** Lifetime of access tokens; Okta's is one hour. */
+  accessTokenTtlSeconds: number;
+}
+
+/**
+ * Creates an `oidc-provider` instance configured as an Okta org authorization server: Okta's routes,
+ * the okta.* scopes enforced per client, private_key_jwt with Okta's audience rule, client secrets,
+ * authorization code with mandatory PKCE, rotating refresh tokens, revocation, introspection and DPoP.
+ *
+ * The caller serves it behind TLS and must set `X-Forwarded-Proto: https` and `X-Forwarded-Host: {domain}`
+ * on every request (the provider runs with `proxy = true`), so its URLs are those of the org domain.
+ */
+export function createAuthorizationServer(options: AuthorizationServerOptions): Provider {
+  const { credentials, accessTokenTtlSeconds: ttl } = options;
+  const admin = credentials.admin;
+  const provider = new Provider(`https://${options.domain}`, {
+    adapter: options.state.Adapter,
+    clients: credentials.clients.map(clientMetadata),
+    jwks: { keys: [credentials.signingKey] },
+    cookies: { keys: credentials.cookieKeys },
+    routes: OAUTH2_ROUTES,
+    scopes: [...OIDC_SCOPES, ...OKTA_SCOPES],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
+      email: ['email', 'email_verified'],
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    responseTypes: ['code'],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      dPoP: { enabled: true },
+    },
+    pkce: { required: () => true },
+    ttl: {
+      AccessToken: ttl,
+      ClientCredentials: ttl,
+      AuthorizationCode: 300,
+      IdToken: 3600,
+      RefreshToken: 90 * 24 * 3600,
+      Interaction: 3600,
+      Session: 2 * 3600,
+      Grant: 90 * 24 * 3600,
+    },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${SIGN_IN_PATH}${interaction.uid}` },
+    findAccount: (_ctx: unknown, sub: string) =>
+      sub === admin.userId
+        ? {
+            accountId: sub,
+            claims: () => ({
+              sub,
+              name: 'Org Admin',
+              preferred_username: admin.login,
+              email: admin.login,
+              email_verified: true,
+              locale: 'en_US',
+              zoneinfo: 'America/Los_Angeles',
+            }),
+          }
+        : undefined,
+    // Okta issues refresh tokens to apps allowed the refresh_token grant; every use rotates them.
+    issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => true,
+    assertJwtClientAuthClaimsAndHeader: assertOktaAssertionAudience,
+    renderError: (ctx: KoaContextWithOIDC, out: Record<string, unknown>) => {
+      ctx.set('Content-Type', 'application/json; charset=utf-8');
+      ctx.body = out;
+    },
+  });
+  provider.proxy = true;
+  allowAnyLoopbackPort(provider);
+  return provider;
+}
+
+/** Okta requires a client assertion's `aud` to be exactly the URL of the endpoint invoked. */
+async function assertOktaAssertionAudience(ctx: KoaContextWithOIDC, claims: { aud?: unknown }): Promise<void> {
+  const expected = ctx.oidc.urlFor(ctx.oidc.route);
+  const aud = claims.aud;
+  if (aud === expected || (Array.isArray(aud) && aud.length === 1 && aud[0] === expected)) return;
+  const err = new errors.InvalidClientAuth(`aud must be ${expected}`);
+  err.error_description = WRONG_AUDIENCE_DESCRIPTION;
+  throw err;
+}
+
+function clientMetadata(c: SeededClient): Record<string, unknown> {
+  const usesCode = c.grantTypes.includes('authorization_code');
+  return {
+    client_id: c.clientId,
+    client_name: c.name,
+    ...(c.clientSecret ? { client_secret: c.clientSecret } : {}),
+    ...(c.privateKeyJwk ? { jwks: { keys: [publicJwk(c.privateKeyJwk)] } } : {}),
+    token_endpoint_auth_method: c.authMethod,
+    grant_types: c.grantTypes,
+    response_types: usesCode ? ['code'] : [],
+    redirect_uris: c.redirectUris ?? [],
+    scope: c.scopes.join(' '),
+    dpop_bound_access_tokens: c.dpopRequired,
+  };
+}
+
+/**
+ * RFC 8252 §7.3: a loopback redirect URI matches whatever port the app listens on. oidc-provider does
+ * this for `native` clients only; Okta's web apps registered with a loopback URI behave the same way.
+ */
+function allowAnyLoopbackPort(provider: Provider): void {
+  const proto = provider.Client.prototype;
+  const original = proto.redirectUriAllowed;
+  proto.redirectUriAllowed = function redirectUriAllowed(this: typeof proto, value: string): boolean {
+    if (original.call(this, value)) return true;
+    const withoutPort = stripLoopbackPort(value);
+    return withoutPort !== undefined && this.redirectUris.some((r) => stripLoopbackPort(r) === withoutPort);
+  };
+}
+
+function stripLoopbackPort(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+  url.port = '';
+  return url.href;
+}

@@ -1,0 +1,117 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { AuthState } from './auth/adapter.js';
+import { FaultSpecSchema, type FaultInjector } from './faults.js';
+import type { RateLimiter, RateLimitFamily } from './rate-limits.js';
+import type { RequestLog } from './request-log.js';
+import type { OrgStore } from './store.js';
+
+/** Path prefix of the test controls. */
+export const CONTROLS_PATH = '/__emulator/';
+
+const SeedBodySchema = z.object({
+  users: z.number().int().min(0).max(100_000).optional(),
+  randomSeed: z.number().int().optional(),
+});
+
+const RateLimitsBodySchema = z.record(z.string(), z.number().int().min(0));
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Serves the test-only controls under `/__emulator/`, all behind `Authorization: Bearer <adminSecret>`:
+ *
+ * - `POST reset`: empty org (only "Everyone"), no tokens, faults, request log or rate-limit windows.
+ * - `POST seed` `{ users?, randomSeed? }`: replace the org's users and groups with the seed.
+ * - `POST faults` (see `FaultSpecSchema`), `GET faults`, `DELETE faults`.
+ * - `PUT rate-limits` `{ family: budget }`: change rate-limit budgets.
+ * - `GET tokens`: every access and refresh token issued (for secret-leak audits).
+ * - `GET requests`: the request log with counts per endpoint; `DELETE requests` clears it.
+ */
+export function createControls(deps: {
+  adminSecret: string;
+  store: OrgStore;
+  authState: AuthState;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+  rateLimits: RateLimiter;
+}): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const expected = createHash('sha256').update(`Bearer ${deps.adminSecret}`).digest();
+
+  return async (req, res, url) => {
+    const presented = createHash('sha256')
+      .update(req.headers.authorization ?? '')
+      .digest();
+    if (!timingSafeEqual(presented, expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="emulator controls"');
+      return sendJson(res, 401, { error: 'unauthorized', message: 'The controls need Authorization: Bearer <adminSecret> from org.json.' });
+    }
+    const route = `${req.method} ${url.pathname.slice(CONTROLS_PATH.length)}`;
+    try {
+      switch (route) {
+        case 'POST reset':
+          deps.store.reset();
+          deps.authState.clear();
+          deps.faults.clear();
+          deps.requestLog.clear();
+          deps.rateLimits.reset();
+          return sendJson(res, 200, { counts: deps.store.counts() });
+        case 'POST seed': {
+          const body = SeedBodySchema.parse(await readJson(req));
+          deps.store.seed(body);
+          return sendJson(res, 200, { counts: deps.store.counts() });
+        }
+        case 'POST faults':
+          return sendJson(res, 201, deps.faults.add(FaultSpecSchema.parse(await readJson(req))));
+        case 'GET faults':
+          return sendJson(res, 200, { faults: deps.faults.list() });
+        case 'DELETE faults':
+          deps.faults.clear();
+          return sendNoContent(res);
+        case 'PUT rate-limits':
+          deps.rateLimits.configure(RateLimitsBodySchema.parse(await readJson(req)) as Partial<Record<RateLimitFamily, number>>);
+          return sendJson(res, 200, { budgets: deps.rateLimits.budgets });
+        case 'GET tokens':
+          return sendJson(res, 200, { tokens: deps.authState.issuedTokens() });
+        case 'GET requests':
+          return sendJson(res, 200, { requests: deps.requestLog.entries(), counts: deps.requestLog.counts() });
+        case 'DELETE requests':
+          deps.requestLog.clear();
+          return sendNoContent(res);
+        default:
+          return sendJson(res, 404, { error: 'not_found', message: `No emulator control "${route}"` });
+      }
+    } catch (err) {
+      const message = err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
+      return sendJson(res, 400, { error: 'bad_request', message });
+    }
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('request body is not JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function sendNoContent(res: ServerResponse): void {
+  res.writeHead(204);
+  res.end();
+}

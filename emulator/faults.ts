@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { oktaErrorBody } from './okta-errors.js';
+
+/**
+ * What a test asks the emulator to do to matching requests (`POST /__emulator/faults`): wait
+ * `latencyMs`, then either drop the connection, answer with `status`, or carry on normally.
+ */
+export const FaultSpecSchema = z
+  .object({
+    /** Requests whose path starts with this prefix match, e.g. `/oauth2/v1/token` or `/api/v1/users`. */
+    pathPrefix: z.string().startsWith('/'),
+    /** Only this HTTP method matches; any method when absent. */
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/)
+      .transform((m) => m.toUpperCase())
+      .optional(),
+    status: z.number().int().min(100).max(599).optional(),
+    /** Response body for `status`; an Okta-like error body when absent. */
+    body: z.unknown().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    latencyMs: z.number().int().min(0).max(120_000).optional(),
+    /** Destroy the TCP connection without an HTTP response. */
+    drop: z.boolean().optional(),
+    /** Fire for the next N matching requests only; for every matching request when absent. */
+    count: z.number().int().positive().optional(),
+    /** Fire for this fraction of matching requests (0..1); always when absent. */
+    fraction: z.number().min(0).max(1).optional(),
+  })
+  .refine((f) => f.status !== undefined || f.latencyMs !== undefined || f.drop === true, {
+    message: 'a fault needs at least one of status, latencyMs or drop',
+  })
+  .refine((f) => !(f.drop === true && f.status !== undefined), { message: 'drop and status exclude each other' });
+
+export type FaultSpec = z.infer<typeof FaultSpecSchema>;
+/** A fault as a test writes it (before validation). */
+export type FaultSpecInput = z.input<typeof FaultSpecSchema>;
+
+/** An installed fault, as listed by `GET /__emulator/faults`. */
+export type Fault = FaultSpec & { id: string; fired: number };
+
+/** The faults installed on one emulator, matched in the order they were added. */
+export class FaultInjector {
+  readonly #faults: Fault[] = [];
+  readonly #random: () => number;
+
+  constructor(random: () => number = Math.random) {
+    this.#random = random;
+  }
+
+  /** Installs a fault (already validated with {@link FaultSpecSchema}). */
+  add(spec: FaultSpec): Fault {
+    const fault: Fault = { ...spec, id: randomUUID(), fired: 0 };
+    this.#faults.push(fault);
+    return { ...fault };
+  }
+
+  list(): Fault[] {
+    return this.#faults.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.#faults.length = 0;
+  }
+
+  /** The fault to apply to this request, if any; counts it as fired and retires exhausted faults. */
+  take(method: string, path: string): Fault | undefined {
+    for (const [i, fault] of this.#faults.entries()) {
+      if (!path.startsWith(fault.pathPrefix)) continue;
+      if (fault.method && fault.method !== method.toUpperCase()) continue;
+      if (fault.fraction !== undefined && !(this.#random() < fault.fraction)) continue;
+      fault.fired += 1;
+      if (fault.count !== undefined && fault.fired >= fault.count) this.#faults.splice(i, 1);
+      return { ...fault };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Applies a fault to a request. Returns true when the fault answered (or dropped) the request, false
+ * when it only added latency and the request should be served normally.
+ */
+export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  if (fault.latencyMs) await sleep(fault.latencyMs);
+  if (fault.drop) {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.status === undefined) return false;
+  const body = fault.body !== undefined ? fault.body : defaultBody(fault.status, path);
+  res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.headers ?? {}) });
+  res.end(JSON.stringify(body));
+  return true;
+}
+
+function defaultBody(status: number, path: string): unknown {
+  if (path.startsWith('/oauth2/')) {
+    return status === 429
+      ? { error: 'too_many_requests', error_description: 'Too many requests.' }
+      : { error: 'server_error', error_description: 'The authorization server encountered an unexpected error.' };
+  }
+  switch (status) {
+    case 429:
+      return oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.');
+    case 401:
+      return oktaErrorBody('E0000011', 'Invalid token provided');
+    case 403:
+      return oktaErrorBody('E0000006', 'You do not have permission to perform the requested action');
+    case 404:
+      return oktaErrorBody('E0000007', `Not found: Resource not found: ${path} (resource)`);
+    default:
+      return oktaErrorBody('E0000009', 'Internal Server Error');
+  }
+}

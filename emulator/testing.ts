@@ -1,0 +1,106 @@
+import type { Fetch } from '../activities/transport.js';
+import type { FaultSpecInput } from './faults.js';
+import type { OrgDescription } from './org.js';
+import type { IssuedToken } from './auth/adapter.js';
+import type { RequestLogEntry } from './request-log.js';
+
+const MAX_STEPS = 10;
+
+/**
+ * Drives the authorization code flow without a browser: follows the authorize URL (built by
+ * openid-client's `buildAuthorizationUrl`) to the emulator's sign-in page, signs in and consents as the
+ * org admin, and returns the URL the browser would finally be sent to (the app's redirect URI with
+ * `code` and `state`, or with `error` when the request was refused).
+ *
+ * @example
+ * const callback = await authorizeWithScriptedAdmin({ org, fetch, authorizationUrl });
+ * const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier, expectedState });
+ */
+export async function authorizeWithScriptedAdmin(options: {
+  org: Pick<OrgDescription, 'domain' | 'admin'>;
+  /** A fetch that reaches the org, e.g. `createFetch(await orgTransport(org))`. */
+  fetch: Fetch;
+  authorizationUrl: URL | string;
+  /** Defaults to the org admin's credentials from org.json. */
+  credentials?: { username: string; password: string };
+}): Promise<URL> {
+  const origin = `https://${options.org.domain}`;
+  const credentials = options.credentials ?? { username: options.org.admin.login, password: options.org.admin.password };
+  const cookies = new Map<string, string>();
+  let url = new URL(options.authorizationUrl);
+  let form: URLSearchParams | undefined;
+
+  for (let step = 0; step < MAX_STEPS; step++) {
+    if (url.origin !== origin) return url;
+    const res = await options.fetch(url, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        ...(cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { body: form.toString() } : {}),
+    });
+    for (const header of res.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const eq = pair!.indexOf('=');
+      if (eq > 0) cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+    form = undefined;
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel();
+      url = new URL(location, url);
+      if (url.origin === origin && url.pathname.startsWith('/login/interaction/')) {
+        form = new URLSearchParams(credentials);
+      }
+      continue;
+    }
+    const text = await res.text();
+    throw new Error(`The authorization flow stopped at ${url.pathname} with HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+  throw new Error(`The authorization flow did not reach the redirect URI within ${MAX_STEPS} steps`);
+}
+
+/** A small client for the emulator's `/__emulator/*` test controls. */
+export interface EmulatorControls {
+  reset(): Promise<void>;
+  seed(options?: { users?: number; randomSeed?: number }): Promise<void>;
+  addFault(spec: FaultSpecInput): Promise<{ id: string }>;
+  clearFaults(): Promise<void>;
+  tokens(): Promise<IssuedToken[]>;
+  requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
+  clearRequests(): Promise<void>;
+}
+
+/**
+ * Returns a client for the test controls of a running emulator.
+ *
+ * @example
+ * const controls = emulatorControls(org, fetch);
+ * await controls.addFault({ pathPrefix: '/api/v1/users', status: 500, count: 1 });
+ */
+export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecret'>, fetch: Fetch): EmulatorControls {
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`https://${org.domain}/__emulator/${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${org.adminSecret}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`Emulator control ${method} ${path} failed with HTTP ${res.status}: ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    reset: async () => void (await call('POST', 'reset')),
+    seed: async (options = {}) => void (await call('POST', 'seed', options)),
+    addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
+    clearFaults: async () => void (await call('DELETE', 'faults')),
+    tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
+    requests: async () => (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
+    clearRequests: async () => void (await call('DELETE', 'requests')),
+  };
+}
