@@ -75,16 +75,18 @@ export class OktaSessionsOutboundInterceptor implements WorkflowOutboundCallsInt
     return next({ ...input, headers: withGlobalSessions(input.headers) });
   }
 
-  continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
+  continueAsNew(
+    input: ContinueAsNewInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>,
+  ): Promise<never> {
     return next({ ...input, headers: withGlobalSessions(input.headers) });
   }
 }
 
 /**
- * The session interceptors, in the form the worker expects of a workflow interceptor module:
- * `interceptors: { workflowModules: [require.resolve('temporal-okta/workflows/interceptors')] }`.
- * Install them on every worker that runs workflows using `okta`, or global sessions will not reach
- * child workflows.
+ * The session interceptors, in the form the worker expects of a workflow interceptor module: pass this
+ * module's absolute path in the worker option `interceptors: { workflowModules: [path] }`. Install them on
+ * every worker that runs workflows using `okta`, or global sessions will not reach child workflows.
  */
 export const interceptors = (): WorkflowInterceptors => ({
   inbound: [new OktaSessionsInboundInterceptor()],

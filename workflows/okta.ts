@@ -1,8 +1,13 @@
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  proxyActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { z } from 'zod';
 import type { OktaActivities, OktaActivityName, OktaUser } from '../common/contract.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../common/errors.js';
-import { DEFAULT_SESSION_NAME, type OktaSession } from '../common/session.js';
+import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../common/errors.js';
+import { DEFAULT_SESSION_NAME, OktaSessionSchema, type OktaSession } from '../common/session.js';
 import { sessions, type SessionRef } from './sessions.js';
 import { parseInput } from './validation.js';
 
@@ -50,7 +55,11 @@ export interface UsersGetOptions extends ActionOptions {
 }
 
 const sessionName = z.string().trim().min(1, 'must be a non-empty session name');
-const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, `must be ${what}`);
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .min(1, `must be ${what}`);
 const activityOptionsSchema = z.custom<ActivityOptions>((v) => typeof v === 'object' && v !== null, {
   error: 'must be an ActivityOptions object',
 });
@@ -80,11 +89,18 @@ const UsersGetOptionsSchema = z.strictObject({
 
 /** The activity proxy for one call: the defaults, the caller's overrides, and always our non-retryable types. */
 function activities(overrides: ActivityOptions = {}) {
-  const nonRetryable = new Set([...NON_RETRYABLE_ERROR_TYPES, ...(overrides.retry?.nonRetryableErrorTypes ?? [])]);
+  const nonRetryable = new Set([
+    ...NON_RETRYABLE_ERROR_TYPES,
+    ...(overrides.retry?.nonRetryableErrorTypes ?? []),
+  ]);
   return proxyActivities<OktaActivities>({
     ...DEFAULT_ACTIVITY_OPTIONS,
     ...overrides,
-    retry: { ...DEFAULT_ACTIVITY_OPTIONS.retry, ...overrides.retry, nonRetryableErrorTypes: [...nonRetryable] },
+    retry: {
+      ...DEFAULT_ACTIVITY_OPTIONS.retry,
+      ...overrides.retry,
+      nonRetryableErrorTypes: [...nonRetryable],
+    },
   });
 }
 
@@ -124,13 +140,26 @@ function toKindAndName(option: SessionOption | undefined): { kind: OktaSession['
 async function connect(options: ConnectOptions): Promise<OktaSession> {
   const input = parseInput(ConnectOptionsSchema, options, 'okta.connect');
   const { workflowId, runId } = workflowInfo();
-  const session = await activities(input.activityOptions).oktaConnect({
+  const requested = toKindAndName(input.session);
+  const result = await activities(input.activityOptions).oktaConnect({
     domain: input.domain,
     connection: input.connection,
-    session: toKindAndName(input.session),
+    session: requested,
     workflowId,
     runId,
   });
+  // Keep exactly the OktaSession fields: whatever else an activity returned never reaches a header.
+  const session = parseInput(OktaSessionSchema, result, 'okta.connect: the oktaConnect result', 'session');
+  if (session.kind !== requested.kind || session.name !== requested.name) {
+    throw ApplicationFailure.create({
+      type: OktaErrorType.OktaInvalidInput,
+      message:
+        `okta.connect asked for a ${requested.kind} session named '${requested.name}' but the oktaConnect activity ` +
+        `returned a ${session.kind} session named '${session.name}'. Workers and workflows must run the same ` +
+        'temporal-okta build.',
+      nonRetryable: true,
+    });
+  }
   sessions.register(session);
   return session;
 }
@@ -142,7 +171,10 @@ async function connect(options: ConnectOptions): Promise<OktaSession> {
  *
  * @param session a name or an OktaSession value; default `default`
  */
-async function disconnect(session: SessionRef = DEFAULT_SESSION_NAME, options: Omit<ActionOptions, 'session'> = {}): Promise<void> {
+async function disconnect(
+  session: SessionRef = DEFAULT_SESSION_NAME,
+  options: Omit<ActionOptions, 'session'> = {},
+): Promise<void> {
   const resolved = sessions.resolve(session, 'okta.disconnect');
   await activities(options.activityOptions).oktaDisconnect({ session: resolved });
   sessions.disconnect(resolved);

@@ -61,7 +61,8 @@ export class SessionRegistry {
    * @param what the API being called, named in input errors (`okta.users.get`)
    */
   resolve(ref: SessionRef = DEFAULT_SESSION_NAME, what = 'okta.session'): OktaSession {
-    const session = typeof ref === 'string' ? this.#lookup(ref) : parseInput(OktaSessionSchema, ref, what, 'session');
+    const session =
+      typeof ref === 'string' ? this.#lookup(ref) : parseInput(OktaSessionSchema, ref, what, 'session');
     if (this.#disconnected.has(session.id)) {
       throw ApplicationFailure.create({
         type: OktaErrorType.OktaSessionDisconnected,

@@ -11,7 +11,12 @@ import { OktaErrorType } from '../common/errors.js';
  * @param what the API being called, as the user writes it (`okta.connect`)
  * @param prefix the path of `value` inside the user's input (`session` when `value` is a session value)
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string, prefix?: string): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  prefix?: string,
+): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const fields: string[] = [];

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectInput, OktaActivities, OktaUser } from '../../common/contract.js';
 import type { OktaSession } from '../../common/session.js';
 
+/** A connection name for which the fake Connect returns an extra `accessToken` field. */
+export const LEAKY_CONNECTION = 'leaky-connection';
+
 /** One call a fake activity received: which activity, and the session value it was handed. */
 export interface FakeCall {
   activity: keyof OktaActivities;
@@ -30,6 +33,9 @@ export function createFakeOktaActivities(): { activities: OktaActivities; calls:
         createdBy: { workflowId: input.workflowId, runId: input.runId },
       };
       calls.push({ activity: 'oktaConnect', session, input });
+      // A misbehaving Connect for one connection name: its result carries a field that is not an OktaSession's.
+      if (input.connection === LEAKY_CONNECTION)
+        return { ...session, accessToken: 'fake-token' } as OktaSession;
       return session;
     },
     async oktaDisconnect(input): Promise<void> {

@@ -24,11 +24,20 @@ export async function localAndVariable(): Promise<{
 }> {
   const local = await okta.connect({ ...org, session: { local: 'okta' } });
   const variable = await okta.connect({ ...org, session: { variable: true } });
-  return { local, variable, usedByName: await sessionUsedBy('okta'), usedByValue: await sessionUsedBy(variable) };
+  return {
+    local,
+    variable,
+    usedByName: await sessionUsedBy('okta'),
+    usedByValue: await sessionUsedBy(variable),
+  };
 }
 
 /** A global and a local session of the same name: which one the name resolves to. */
-export async function sameNameLocalAndGlobal(): Promise<{ global: OktaSession; local: OktaSession; used: string }> {
+export async function sameNameLocalAndGlobal(): Promise<{
+  global: OktaSession;
+  local: OktaSession;
+  used: string;
+}> {
   const global = await okta.connect({ ...org, session: { global: 'okta' } });
   const local = await okta.connect({ ...org, session: { local: 'okta' } });
   return { global, local, used: await sessionUsedBy('okta') };
@@ -87,7 +96,10 @@ export async function useValue(session: OktaSession): Promise<string> {
 /** Connects a variable session and passes it to a child as an argument. */
 export async function variableToChild(): Promise<{ variable: OktaSession; used: string }> {
   const variable = await okta.connect({ ...org, session: { variable: true } });
-  const used = await executeChild(useValue, { args: [variable], workflowId: `${workflowInfo().workflowId}-child` });
+  const used = await executeChild(useValue, {
+    args: [variable],
+    workflowId: `${workflowInfo().workflowId}-child`,
+  });
   return { variable, used };
 }
 
@@ -118,7 +130,12 @@ export async function globalAcrossContinueAsNew(run: 'first' | 'second' = 'first
   } catch {
     localVisible = false;
   }
-  return { used: await sessionUsedBy('okta'), resolved: okta.session('okta'), runId: workflowInfo().runId, localVisible };
+  return {
+    used: await sessionUsedBy('okta'),
+    resolved: okta.session('okta'),
+    runId: workflowInfo().runId,
+    localVisible,
+  };
 }
 
 /** Does nothing: a child whose start event shows the headers its parent sent. */

@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OktaErrorType } from '../../common/errors.js';
+import { OktaSessionSchema } from '../../common/session.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
-import { connectWith, localAndVariable, sameNameLocalAndGlobal, useAfterDisconnect, useName } from './fixtures.js';
+import {
+  connectWith,
+  localAndVariable,
+  sameNameLocalAndGlobal,
+  useAfterDisconnect,
+  useName,
+} from './fixtures.js';
+import { LEAKY_CONNECTION } from './fake-activities.js';
 import { applicationFailureOf, startFixtureWorker, type FixtureWorker } from './worker.js';
 
 describe('sessions inside one workflow', () => {
@@ -11,7 +19,11 @@ describe('sessions inside one workflow', () => {
   let worker: FixtureWorker;
   const taskQueue = uniqueTaskQueue('okta-sessions');
   const start = <A extends unknown[], R>(workflow: (...args: A) => Promise<R>, ...args: A) =>
-    env.client.workflow.execute(workflow, { args, taskQueue, workflowId: `${workflow.name}-${randomUUID()}` });
+    env.client.workflow.execute(workflow, {
+      args,
+      taskQueue,
+      workflowId: `${workflow.name}-${randomUUID()}`,
+    });
 
   beforeAll(async () => {
     env = await connectToDevServer();
@@ -70,8 +82,16 @@ describe('sessions inside one workflow', () => {
     expect(failure.message).toMatch(/^okta\.connect: invalid input: session\.global: /);
   });
 
+  it('keeps only the OktaSession fields of what the Connect activity returned', async () => {
+    const session = await start(connectWith, { domain: 'companyabc.okta.com', connection: LEAKY_CONNECTION });
+    expect(Object.keys(session).sort()).toEqual(Object.keys(OktaSessionSchema.shape).sort());
+  });
+
   it('defaults to a local session named default when no session option is given', async () => {
-    const session = await start(connectWith, { domain: 'companyabc.okta.com', connection: 'okta-automation' });
+    const session = await start(connectWith, {
+      domain: 'companyabc.okta.com',
+      connection: 'okta-automation',
+    });
     expect(session).toMatchObject({ kind: 'local', name: 'default' });
   });
 });

@@ -16,7 +16,10 @@ export interface FixtureWorker {
 }
 
 /** Starts a worker on `taskQueue` as a production worker would be set up, with fake activities. */
-export async function startFixtureWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<FixtureWorker> {
+export async function startFixtureWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+): Promise<FixtureWorker> {
   const { activities, calls } = createFakeOktaActivities();
   const worker = await Worker.create({
     connection: env.nativeConnection,
