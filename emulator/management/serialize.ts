@@ -63,7 +63,8 @@ export function groupJson(origin: string, group: GroupRecord): Record<string, un
     lastMembershipUpdated: group.lastMembershipUpdated,
     objectClass: ['okta:user_group'],
     type: group.type,
-    profile: { name: group.name, description: group.description },
+    // Okta's GroupProfile declares description a string: an absent one is left out rather than null.
+    profile: group.description === null ? { name: group.name } : { name: group.name, description: group.description },
     _links: {
       logo: [
         { name: 'medium', href: `${origin}/assets/img/logos/groups/okta-medium.png`, type: 'image/png' },
