@@ -54,13 +54,17 @@ const jsonPayloadSchema = z.object({
   metadata: z.record(z.string(), base64).nullish(),
   data: base64.nullish(),
 });
-const bodySchema = z.object({ payloads: z.array(jsonPayloadSchema, { error: '"payloads" must be an array' }) });
+const bodySchema = z.object({
+  payloads: z.array(jsonPayloadSchema, { error: '"payloads" must be an array' }),
+});
 type JSONPayload = z.infer<typeof jsonPayloadSchema>;
 
 function fromJSON({ metadata, data }: JSONPayload): Payload {
   return {
     metadata: metadata
-      ? Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]))
+      ? Object.fromEntries(
+          Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+        )
       : {},
     data: data != null ? Buffer.from(data, 'base64') : undefined,
   };
@@ -109,7 +113,10 @@ function parseBody(raw: Buffer): JSONPayload[] {
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'Request body is not valid JSON; expected { "payloads": [{ "metadata": {...}, "data": "base64" }] }.');
+    throw new HttpError(
+      400,
+      'Request body is not valid JSON; expected { "payloads": [{ "metadata": {...}, "data": "base64" }] }.',
+    );
   }
   const parsed = bodySchema.safeParse(json);
   if (!parsed.success) {
@@ -163,12 +170,14 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined) {
-      if (!origins.has(origin)) throw new HttpError(403, 'This origin is not allowed to use the codec server.');
+      if (!origins.has(origin))
+        throw new HttpError(403, 'This origin is not allowed to use the codec server.');
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
     }
     const path = new URL(req.url ?? '/', 'http://codec-server').pathname;
-    if (!(ROUTES as readonly string[]).includes(path)) throw new HttpError(404, 'Not found: use POST /decode or POST /encode.');
+    if (!(ROUTES as readonly string[]).includes(path))
+      throw new HttpError(404, 'Not found: use POST /decode or POST /encode.');
     if (req.method === 'OPTIONS') {
       // A preflight never carries credentials, so it is answered without the token, but only for allowed origins.
       if (origin === undefined) throw new HttpError(403, 'A CORS preflight needs an allowed Origin.');
@@ -182,7 +191,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     }
     if (req.method !== 'POST') throw new HttpError(405, `Use POST ${path}.`, { Allow: ALLOWED_METHODS });
     if (!isAuthorised(req)) {
-      throw new HttpError(401, 'Missing or wrong bearer token.', { 'WWW-Authenticate': 'Bearer realm="codec-server"' });
+      throw new HttpError(401, 'Missing or wrong bearer token.', {
+        'WWW-Authenticate': 'Bearer realm="codec-server"',
+      });
     }
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
@@ -214,7 +225,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
         sendJson(res, error.status, { error: error.message });
         return;
       }
-      logger.error(`Codec server: unexpected ${error instanceof Error ? error.name : 'error'} on ${req.method} ${req.url}`);
+      logger.error(
+        `Codec server: unexpected ${error instanceof Error ? error.name : 'error'} on ${req.method} ${req.url}`,
+      );
       sendJson(res, 500, { error: 'Internal error in the codec server.' });
     });
   });
@@ -244,6 +257,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -1,8 +1,4 @@
-export {
-  AesGcmPayloadCodec,
-  ENCRYPTED_ENCODING,
-  ENCRYPTION_KEY_ID_METADATA_KEY,
-} from './codec.js';
+export { AesGcmPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID_METADATA_KEY } from './codec.js';
 export { createDataConverter } from './data-converter.js';
 export { failureConverter } from './failure-converter.js';
 export {

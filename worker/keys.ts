@@ -189,7 +189,8 @@ export async function loadCodecKeysFromEnv(
  * the current date plus a random suffix (`k20250611-3fa2c1`), so rotated keys never collide.
  */
 export function generateCodecKey(id?: string): GeneratedCodecKey {
-  const keyId = id ?? `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+  const keyId =
+    id ?? `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
   if (!KEY_ID_PATTERN.test(keyId)) throw invalid(`Invalid codec key id; use ${KEY_ID_RULE}.`);
   return { id: keyId, key: randomBytes(KEY_BYTES).toString('base64') };
 }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID_METADATA_KEY } from '../../worker/codec.js';
+import {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  ENCRYPTION_KEY_ID_METADATA_KEY,
+} from '../../worker/codec.js';
 import { CodecError, CodecErrorCode, generateCodecKey } from '../../worker/keys.js';
 import { keyringOf, newKeyring, payloadContains, payloadOf, profile } from './helpers.js';
 
-const text = (bytes: Uint8Array | null | undefined): string => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
+const text = (bytes: Uint8Array | null | undefined): string =>
+  Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
 
 describe('AesGcmPayloadCodec', () => {
   it('decodes what it encoded back to the original payload, metadata and data', async () => {
@@ -42,7 +47,9 @@ describe('AesGcmPayloadCodec', () => {
   it('still decrypts payloads of an older key after the active key is rotated', async () => {
     const oldKey = generateCodecKey('old');
     const newKey = generateCodecKey('new');
-    const [writtenBeforeRotation] = await new AesGcmPayloadCodec(keyringOf(oldKey)).encode([payloadOf(profile)]);
+    const [writtenBeforeRotation] = await new AesGcmPayloadCodec(keyringOf(oldKey)).encode([
+      payloadOf(profile),
+    ]);
     const rotated = new AesGcmPayloadCodec(keyringOf(newKey, oldKey));
 
     const [decoded] = await rotated.decode([writtenBeforeRotation!]);

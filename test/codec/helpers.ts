@@ -31,3 +31,32 @@ export function payloadContains(payload: Payload, text: string): boolean {
   const parts = [payload.data ?? new Uint8Array(), ...Object.values(payload.metadata ?? {})];
   return parts.some((bytes) => Buffer.from(bytes).includes(text, 0, 'utf8'));
 }
+
+/** A payload in the codec server protocol: protobuf JSON, base64 data and metadata values. */
+export interface WirePayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+/** A payload as the Web UI sends it to the codec server. */
+export function toWire(payload: Payload): WirePayload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value).toString('base64'),
+      ]),
+    ),
+    data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
+  };
+}
+
+/** A payload as the codec server returns it. */
+export function fromWire(wire: WirePayload): Payload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(wire.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+    ),
+    data: Buffer.from(wire.data, 'base64'),
+  };
+}

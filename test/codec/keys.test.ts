@@ -14,10 +14,12 @@ import {
 
 /** Runs `action`, expecting a key configuration error, and returns its message. */
 async function configError(action: () => unknown): Promise<string> {
-  const error = await Promise.resolve().then(action).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await Promise.resolve()
+    .then(action)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(CodecError);
   expect((error as CodecError).code).toBe(CodecErrorCode.InvalidKeyConfig);
   return (error as CodecError).message;
@@ -146,7 +148,10 @@ describe('loadCodecKeysFromEnv and key files', () => {
     const { id, key } = generateCodecKey();
 
     const message = await configError(() =>
-      loadCodecKeysFromEnv({ TEMPORAL_OKTA_CODEC_KEYS: `${id}:${key}`, TEMPORAL_OKTA_CODEC_KEYS_FILE: join(dir, 'k.json') }),
+      loadCodecKeysFromEnv({
+        TEMPORAL_OKTA_CODEC_KEYS: `${id}:${key}`,
+        TEMPORAL_OKTA_CODEC_KEYS_FILE: join(dir, 'k.json'),
+      }),
     );
 
     expect(message).toContain('set only one');
