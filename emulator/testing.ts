@@ -1,6 +1,10 @@
-import type { Fetch } from '../activities/transport.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFetch, type Fetch } from '../activities/transport.js';
 import type { FaultSpecInput } from './faults.js';
-import type { OrgDescription } from './org.js';
+import { orgTransport, type OrgDescription } from './org.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
 import type { IssuedToken } from './auth/adapter.js';
 import type { RequestLogEntry } from './request-log.js';
 
@@ -102,5 +106,38 @@ export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecr
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
     requests: async () => (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
     clearRequests: async () => void (await call('DELETE', 'requests')),
+  };
+}
+
+/** A test's handle on an in-process emulator: the running org, a fetch that reaches it, its controls. */
+export interface TestOrg {
+  org: RunningEmulator;
+  fetch: Fetch;
+  controls: EmulatorControls;
+  /** Closes the emulator and removes its state directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an emulator for a test file: memory storage, a small seed, a fresh state directory, and a
+ * fetch that reaches `https://{domain}` through the emulator's CA and loopback port.
+ *
+ * @example
+ * let t: TestOrg;
+ * beforeAll(async () => { t = await startTestOrg(); });
+ * afterAll(() => t.close());
+ */
+export async function startTestOrg(options: Partial<EmulatorOptions> = {}): Promise<TestOrg> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'okta-emulator-')));
+  const org = await startEmulator({ storage: 'memory', seedUsers: 20, ...options, stateDir });
+  const fetch = createFetch(await orgTransport(org));
+  return {
+    org,
+    fetch,
+    controls: emulatorControls(org, fetch),
+    close: async () => {
+      await org.close();
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
   };
 }

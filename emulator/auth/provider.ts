@@ -101,6 +101,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   });
   provider.proxy = true;
   allowAnyLoopbackPort(provider);
+  answerMissingDpopLikeOkta(provider);
   return provider;
 }
 
@@ -112,6 +113,20 @@ async function assertOktaAssertionAudience(ctx: KoaContextWithOIDC, claims: { au
   const err = new errors.InvalidClientAuth(`aud must be ${expected}`);
   err.error_description = WRONG_AUDIENCE_DESCRIPTION;
   throw err;
+}
+
+/**
+ * oidc-provider answers a DPoP-required client's token request without a proof with `invalid_grant`;
+ * Okta answers 400 `invalid_dpop_proof`. Error events run after the body is set, so it can be replaced.
+ */
+function answerMissingDpopLikeOkta(provider: Provider): void {
+  provider.on('grant.error', (...args: unknown[]) => {
+    const [ctx, err] = args as [KoaContextWithOIDC, { error_detail?: string }];
+    if (err.error_detail === 'DPoP proof JWT not provided') {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' };
+    }
+  });
 }
 
 function clientMetadata(c: SeededClient): Record<string, unknown> {
