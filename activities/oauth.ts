@@ -1,0 +1,758 @@
+import type { ApplicationFailure } from '@temporalio/common';
+import * as oidc from 'openid-client';
+import { OktaErrorType } from '../common/errors.js';
+import type { Connection, OAuthConnection } from './connections.js';
+import { oktaFailure } from './failures.js';
+import {
+  fileRefreshTokenStore,
+  RefreshTokenStoreError,
+  type RefreshTokenStore,
+} from './refresh-token-store.js';
+import { createFetch, type Fetch } from './transport.js';
+
+/**
+ * Token acquisition for a connection with the real `openid-client` (DESIGN sections 2 to 4): discovery of
+ * the org authorization server, client credentials with `private_key_jwt` or a client secret, the
+ * refresh-token grant with rotation, the one-time authorization-code flow, DPoP, and SSWS API tokens.
+ * Every failure is an `ApplicationFailure` with a stable type, made by {@link toOktaFailure}.
+ */
+
+/** An access token ready for API calls. It stays in the worker process: never return or log it. */
+export interface Token {
+  /** The access token (or SSWS API token). Not enumerable: `JSON.stringify` and `util.inspect` skip it. */
+  readonly accessToken: string;
+  readonly tokenType: 'Bearer' | 'DPoP' | 'SSWS';
+  /** Epoch milliseconds after which the token is no longer valid; `undefined` for an SSWS token. */
+  readonly expiresAt: number | undefined;
+  /** The granted scopes (empty for SSWS, which has no scopes). */
+  readonly scopes: readonly string[];
+  /** The connection's DPoP handle when the token is DPoP-bound (not enumerable). */
+  readonly dpop?: oidc.DPoPHandle;
+}
+
+/** Where an error happened: it decides which error type fits an otherwise ambiguous failure. */
+export type OAuthStep = 'discovery' | 'token' | 'refresh' | 'authorization' | 'api';
+
+interface ConnectionState {
+  fetch: Fetch;
+  configuration?: Promise<oidc.Configuration>;
+  dpopKeys?: Promise<oidc.CryptoKeyPair>;
+  dpopHandle?: oidc.DPoPHandle;
+  store?: RefreshTokenStore;
+  /** Tail of the per-connection refresh queue: refreshes run one at a time within a process. */
+  refreshQueue: Promise<unknown>;
+}
+
+// Per-connection runtime state (fetch, discovered metadata, DPoP key pair, refresh queue). Keyed by the
+// loaded connection object, so it lives exactly as long as the connections do.
+const states = new WeakMap<Connection, ConnectionState>();
+
+function stateOf(connection: Connection): ConnectionState {
+  let state = states.get(connection);
+  if (!state) {
+    state = { fetch: createFetch(connection.transport), refreshQueue: Promise.resolve() };
+    states.set(connection, state);
+  }
+  return state;
+}
+
+/** The `fetch` a connection's HTTP calls go through (production: Node's; development: the emulator's). */
+export function connectionFetch(connection: Connection): Fetch {
+  return stateOf(connection).fetch;
+}
+
+function makeToken(fields: {
+  accessToken: string;
+  tokenType: Token['tokenType'];
+  expiresAt: number | undefined;
+  scopes: readonly string[];
+  dpop?: oidc.DPoPHandle;
+}): Token {
+  const token = {
+    tokenType: fields.tokenType,
+    expiresAt: fields.expiresAt,
+    scopes: Object.freeze([...fields.scopes]),
+  };
+  Object.defineProperty(token, 'accessToken', { value: fields.accessToken, enumerable: false });
+  if (fields.dpop) Object.defineProperty(token, 'dpop', { value: fields.dpop, enumerable: false });
+  return Object.freeze(token) as Token;
+}
+
+function clientAuthentication(
+  connection: OAuthConnection,
+  tokenEndpoint: () => string | undefined,
+): oidc.ClientAuth {
+  const auth = connection.clientAuth;
+  switch (auth.method) {
+    case 'private_key_jwt': {
+      // Okta requires the assertion's audience to be the token endpoint; openid-client defaults to the issuer.
+      const options: oidc.ModifyAssertionOptions = {
+        [oidc.modifyAssertion]: (_header, payload) => {
+          payload.aud = tokenEndpoint() ?? `${connection.issuer}/oauth2/v1/token`;
+        },
+      };
+      const key = auth.privateKey.reveal();
+      return oidc.PrivateKeyJwt(auth.kid ? { key, kid: auth.kid } : key, options);
+    }
+    case 'client_secret_basic':
+      return oidc.ClientSecretBasic(auth.clientSecret.reveal());
+    case 'client_secret_post':
+      return oidc.ClientSecretPost(auth.clientSecret.reveal());
+  }
+}
+
+async function discover(connection: OAuthConnection): Promise<oidc.Configuration> {
+  const state = stateOf(connection);
+  let configuration: oidc.Configuration | undefined;
+  const auth = clientAuthentication(connection, () => configuration?.serverMetadata().token_endpoint);
+  const customFetch: oidc.CustomFetch = (url, options) => state.fetch(url, options as RequestInit);
+  const attempt = (algorithm: 'oauth2' | 'oidc') =>
+    oidc.discovery(new URL(connection.issuer), connection.clientId, undefined, auth, {
+      [oidc.customFetch]: customFetch,
+      algorithm,
+    });
+  try {
+    configuration = await attempt('oauth2');
+  } catch (first) {
+    // The issuer check is final; anything else may just mean the org only serves openid-configuration.
+    if (isIssuerMismatch(first) || isTransient(first)) throw toOktaFailure(first, connection, 'discovery');
+    try {
+      configuration = await attempt('oidc');
+    } catch (second) {
+      throw toOktaFailure(second, connection, 'discovery');
+    }
+  }
+  return configuration;
+}
+
+/**
+ * Reads the org authorization server's metadata (`/.well-known/oauth-authorization-server`, falling back
+ * to `/.well-known/openid-configuration`) and checks that its issuer is `https://{domain}`. Always goes
+ * to the network; the result is remembered for later token requests of this connection.
+ *
+ * @throws ApplicationFailure OktaIssuerMismatch, OktaDiscoveryFailed, OktaUnavailable or OktaRateLimited.
+ */
+export async function discoverOrg(connection: OAuthConnection): Promise<oidc.Configuration> {
+  const state = stateOf(connection);
+  const pending = discover(connection);
+  state.configuration = pending;
+  pending.catch(() => {
+    if (state.configuration === pending) state.configuration = undefined;
+  });
+  return pending;
+}
+
+/** The connection's discovered configuration, discovering once per process (failures are not kept). */
+function configurationOf(connection: OAuthConnection): Promise<oidc.Configuration> {
+  return stateOf(connection).configuration ?? discoverOrg(connection);
+}
+
+async function dpopHandle(connection: OAuthConnection): Promise<oidc.DPoPHandle | undefined> {
+  if (!connection.dpop) return undefined;
+  const state = stateOf(connection);
+  if (!state.dpopHandle) {
+    // One key pair per connection and process: tokens bound to it are only usable by this worker.
+    state.dpopKeys ??= oidc.randomDPoPKeyPair('ES256');
+    const keys = await state.dpopKeys;
+    state.dpopHandle ??= oidc.getDPoPHandle(await configurationOf(connection), keys);
+  }
+  return state.dpopHandle;
+}
+
+function storeOf(connection: OAuthConnection): RefreshTokenStore {
+  if (connection.grant.type !== 'authorization_code') {
+    throw new Error(`connection "${connection.name}" does not use the authorization code grant`);
+  }
+  const state = stateOf(connection);
+  state.store ??= fileRefreshTokenStore(connection.name, connection.grant.refreshTokenStore);
+  return state.store;
+}
+
+function tokenFromResponse(
+  connection: OAuthConnection,
+  response: oidc.TokenEndpointResponse,
+  requested: readonly string[],
+  dpop: oidc.DPoPHandle | undefined,
+  now: number,
+): Token {
+  // RFC 6749 5.1: an omitted scope means the requested scopes were granted.
+  const scopes = response.scope !== undefined ? response.scope.split(' ').filter(Boolean) : [...requested];
+  const type = String(response.token_type).toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+  if (connection.dpop && type !== 'DPoP') {
+    throw oktaFailure(
+      OktaErrorType.OktaConnectionMisconfigured,
+      `Connection "${connection.name}" asks for DPoP-bound tokens but ${connection.domain} issued a ` +
+        `${response.token_type} token: enable "Require Demonstrating Proof of Possession (DPoP)" on the Okta ` +
+        `app, or set "dpop": false on the connection.`,
+    );
+  }
+  return makeToken({
+    accessToken: response.access_token,
+    tokenType: type,
+    // Without expires_in, assume a short life rather than forever, so the token is re-requested.
+    expiresAt: now + (response.expires_in ?? 300) * 1000,
+    scopes,
+    ...(type === 'DPoP' && dpop ? { dpop } : {}),
+  });
+}
+
+/**
+ * Obtains a fresh access token for the connection: client credentials, or the refresh-token grant (the
+ * rotated refresh token is persisted before this returns), or, for SSWS, the configured API token.
+ * Callers cache the result (see `createTokenCache`); this function always asks Okta.
+ *
+ * @throws ApplicationFailure with an {@link OktaErrorType}, never containing a secret.
+ */
+export async function requestToken(connection: Connection): Promise<Token> {
+  if (connection.type === 'ssws') {
+    return makeToken({
+      accessToken: connection.apiToken.reveal(),
+      tokenType: 'SSWS',
+      expiresAt: undefined,
+      scopes: [],
+    });
+  }
+  const configuration = await configurationOf(connection);
+  const dpop = await dpopHandle(connection);
+  const options = dpop ? { DPoP: dpop } : undefined;
+
+  if (connection.grant.type === 'client_credentials') {
+    const now = Date.now();
+    try {
+      const response = await oidc.clientCredentialsGrant(
+        configuration,
+        { scope: connection.scopes.join(' ') },
+        options,
+      );
+      return tokenFromResponse(connection, response, connection.scopes, dpop, now);
+    } catch (err) {
+      throw toOktaFailure(err, connection, 'token');
+    }
+  }
+
+  const store = storeOf(connection);
+  const state = stateOf(connection);
+  const run = async (): Promise<Token> => {
+    // Read the file each time: another process on this host may have rotated the token meanwhile.
+    let refreshToken: string | undefined;
+    try {
+      refreshToken = await store.read();
+    } catch (err) {
+      throw toOktaFailure(err, connection, 'refresh');
+    }
+    if (refreshToken === undefined) {
+      throw oktaFailure(
+        OktaErrorType.OktaAuthorizationRequired,
+        `Connection "${connection.name}" has not been authorised yet: run ` +
+          `"temporal-okta connections authorize ${connection.name}" once, as an Okta admin.`,
+      );
+    }
+    const now = Date.now();
+    let response: oidc.TokenEndpointResponse;
+    try {
+      response = await oidc.refreshTokenGrant(configuration, refreshToken, undefined, options);
+    } catch (err) {
+      throw toOktaFailure(err, connection, 'refresh');
+    }
+    if (response.refresh_token && response.refresh_token !== refreshToken) {
+      try {
+        await store.write(response.refresh_token);
+      } catch (err) {
+        throw toOktaFailure(err, connection, 'refresh');
+      }
+    }
+    return tokenFromResponse(connection, response, connection.scopes, dpop, now);
+  };
+  const result = state.refreshQueue.then(run, run);
+  state.refreshQueue = result.catch(() => undefined);
+  return result;
+}
+
+/** The scopes the connection requires that the token was not granted (empty for SSWS: no scopes). */
+export function missingScopes(connection: Connection, token: Token): string[] {
+  if (connection.type === 'ssws') return [];
+  return connection.requiredScopes.filter((scope) => !token.scopes.includes(scope));
+}
+
+/**
+ * Fails with OktaMissingScopes when the token lacks a scope the connection requires, saying where to
+ * grant it. SSWS tokens pass: they have no scopes to check.
+ */
+export function assertRequiredScopes(connection: Connection, token: Token): void {
+  const missing = missingScopes(connection, token);
+  if (missing.length === 0) return;
+  throw oktaFailure(
+    OktaErrorType.OktaMissingScopes,
+    `The token for connection "${connection.name}" lacks ${missing.join(', ')}. In the Okta Admin Console, ` +
+      `open the app (client id ${(connection as OAuthConnection).clientId}), tab "Okta API Scopes", and grant ` +
+      `them${(connection as OAuthConnection).grant.type === 'authorization_code' ? '; then run "temporal-okta connections authorize ' + connection.name + '" again' : ''}.`,
+    { details: [{ missingScopes: missing }] },
+  );
+}
+
+/**
+ * The headers that authorise a request with this token. For a DPoP token it includes a fresh proof for
+ * this method and URL; prefer {@link protectedRequest}, which also handles DPoP nonces.
+ */
+export async function authorizationHeaders(
+  token: Token,
+  request: { method: string; url: URL | string },
+): Promise<Record<string, string>> {
+  if (token.tokenType === 'SSWS') return { authorization: `SSWS ${token.accessToken}` };
+  if (token.tokenType === 'Bearer') return { authorization: `Bearer ${token.accessToken}` };
+  if (!token.dpop) throw new Error('a DPoP token needs its DPoP handle');
+  const headers = new Headers();
+  // openid-client's handle signs proofs with `addProof` (the method its own requests use).
+  const dpop = token.dpop as unknown as {
+    addProof?(url: URL, headers: Headers, htm: string, accessToken?: string): Promise<void>;
+  };
+  if (typeof dpop.addProof !== 'function')
+    throw new Error('this openid-client version cannot sign DPoP proofs');
+  await dpop.addProof(new URL(request.url), headers, request.method.toUpperCase(), token.accessToken);
+  return { authorization: `DPoP ${token.accessToken}`, dpop: headers.get('dpop') ?? '' };
+}
+
+export interface ProtectedRequest {
+  method: string;
+  url: URL | string;
+  headers?: Record<string, string> | Headers;
+  body?: string;
+}
+
+/**
+ * Calls the Okta API with the token: Bearer, DPoP (proof per request, nonce handled by openid-client's
+ * `fetchProtectedResource`) or SSWS. Resolves with the response for every HTTP status, 401 included, so
+ * callers decide (e.g. refresh once); network failures reject with an OktaUnavailable failure.
+ */
+export async function protectedRequest(
+  connection: Connection,
+  token: Token,
+  request: ProtectedRequest,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  if (!headers.has('accept')) headers.set('accept', 'application/json');
+  try {
+    if (token.tokenType === 'SSWS') {
+      headers.set('authorization', `SSWS ${token.accessToken}`);
+      return await connectionFetch(connection).call(undefined, url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: 'manual',
+      });
+    }
+    if (connection.type !== 'oauth2') throw new Error('an OAuth token needs an OAuth connection');
+    const configuration = await configurationOf(connection);
+    return await oidc.fetchProtectedResource(
+      configuration,
+      token.accessToken,
+      url,
+      request.method,
+      request.body,
+      headers,
+      token.tokenType === 'DPoP' && token.dpop ? { DPoP: token.dpop } : undefined,
+    );
+  } catch (err) {
+    // A challenge (401 with WWW-Authenticate) is an answer, not a transport failure: hand it back.
+    if (err instanceof oidc.WWWAuthenticateChallengeError) return err.response;
+    throw toOktaFailure(err, connection, 'api');
+  }
+}
+
+/** What the CLI keeps between printing the sign-in URL and receiving the callback. Holds the PKCE verifier. */
+export interface PendingAuthorization {
+  readonly connection: OAuthConnection;
+  readonly redirectUri: string;
+  readonly state: string;
+  readonly codeVerifier: string;
+}
+
+/**
+ * Starts the one-time authorization-code flow (PKCE S256 and state) for an authorization-code
+ * connection. Open `url` in a browser; pass the redirect to {@link finishAuthorization}.
+ */
+export async function startAuthorization(
+  connection: OAuthConnection,
+  redirectUri?: string,
+): Promise<{ url: URL; pending: PendingAuthorization }> {
+  if (connection.grant.type !== 'authorization_code') {
+    throw oktaFailure(
+      OktaErrorType.OktaConnectionMisconfigured,
+      `Connection "${connection.name}" uses the ${connection.grant.type} grant: only authorization_code ` +
+        `connections are authorised in a browser.`,
+    );
+  }
+  const configuration = await configurationOf(connection);
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const redirect = redirectUri ?? connection.grant.redirectUri;
+  // offline_access asks Okta for the refresh token the workers live on.
+  const scope = [...new Set(['openid', 'offline_access', ...connection.scopes])].join(' ');
+  const parameters: Record<string, string> = {
+    redirect_uri: redirect,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  };
+  const dpop = await dpopHandle(connection);
+  // Binds the authorization code to this process's DPoP key (RFC 9449 section 10).
+  if (dpop) parameters.dpop_jkt = await dpop.calculateThumbprint();
+  return {
+    url: oidc.buildAuthorizationUrl(configuration, parameters),
+    pending: { connection, redirectUri: redirect, state, codeVerifier },
+  };
+}
+
+/**
+ * Completes the flow: checks `state`, exchanges the code with the PKCE verifier, and stores the refresh
+ * token (encrypted) for the workers. `callbackUrl` is the URL the browser was redirected to (an absolute
+ * URL, or the request path and query, resolved against the redirect URI).
+ *
+ * @returns the first access token (for `connections test`-style checks).
+ */
+export async function finishAuthorization(
+  pending: PendingAuthorization,
+  callbackUrl: URL | string,
+): Promise<Token> {
+  const { connection } = pending;
+  const configuration = await configurationOf(connection);
+  const dpop = await dpopHandle(connection);
+  const url = new URL(callbackUrl, pending.redirectUri);
+  const now = Date.now();
+  let response: oidc.TokenEndpointResponse;
+  try {
+    response = await oidc.authorizationCodeGrant(
+      configuration,
+      url,
+      { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state },
+      undefined,
+      dpop ? { DPoP: dpop } : undefined,
+    );
+  } catch (err) {
+    throw toOktaFailure(err, connection, 'authorization');
+  }
+  if (!response.refresh_token) {
+    throw oktaFailure(
+      OktaErrorType.OktaAuthorizationRequired,
+      `${connection.domain} issued no refresh token for connection "${connection.name}": enable the ` +
+        `"Refresh Token" grant type on the Okta app and allow the offline_access scope, then authorise again.`,
+    );
+  }
+  try {
+    await storeOf(connection).write(response.refresh_token);
+  } catch (err) {
+    throw toOktaFailure(err, connection, 'authorization');
+  }
+  return tokenFromResponse(connection, response, connection.scopes, dpop, now);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Error mapping: the one place openid-client, network and HTTP errors become our error types.
+
+function isIssuerMismatch(err: unknown): boolean {
+  return err instanceof oidc.ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+}
+
+const TRANSIENT_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('OAUTH_')) return code;
+  }
+  return undefined;
+}
+
+function responseOf(err: unknown): Response | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if (e instanceof Response) return e;
+    const response = (e as { response?: unknown }).response;
+    if (response instanceof Response) return response;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function isTransient(err: unknown): boolean {
+  const status = responseOf(err)?.status;
+  if (status !== undefined && (status === 429 || status >= 500)) return true;
+  const code = networkCode(err);
+  if (code !== undefined && TRANSIENT_NETWORK.has(code)) return true;
+  return err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT');
+}
+
+/**
+ * How long to wait before retrying after a 429, from Okta's `X-Rate-Limit-Reset` (epoch seconds) or a
+ * `Retry-After` header; at least one second, and undefined when neither header is usable.
+ */
+export function retryDelayFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  if (headers.has('x-rate-limit-reset') && Number.isFinite(reset) && reset > 0) {
+    return Math.max(1000, reset * 1000 - now + 1000);
+  }
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(1000, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(1000, date - now);
+  }
+  return undefined;
+}
+
+/** Okta error descriptions are safe to show; keep them short and on one line. */
+function describe(text: string | undefined): string {
+  if (!text) return '';
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return ` Okta said: "${oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine}".`;
+}
+
+function challengeError(err: oidc.WWWAuthenticateChallengeError): { error?: string; description?: string } {
+  const challenge = err.cause[0];
+  return { error: challenge?.parameters.error, description: challenge?.parameters.error_description };
+}
+
+/**
+ * Maps any error from discovery, token requests, the refresh-token store or API transport to an
+ * `ApplicationFailure` with a stable {@link OktaErrorType} and a message saying what to fix. Messages name
+ * the connection and domain; they never contain tokens, secrets or keys.
+ */
+export function toOktaFailure(err: unknown, connection: Connection, step: OAuthStep): ApplicationFailure {
+  if (err instanceof Error && err.name === 'ApplicationFailure') return err as ApplicationFailure;
+  const who = `connection "${connection.name}" (${connection.domain})`;
+  const cause = err instanceof Error ? safeCause(err) : undefined;
+  const clientId = connection.type === 'oauth2' ? connection.clientId : undefined;
+  const app = clientId ? `the Okta app with client id ${clientId}` : 'the Okta app';
+
+  if (err instanceof RefreshTokenStoreError) {
+    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${err.message}.`);
+  }
+
+  if (isIssuerMismatch(err)) {
+    const found = ((err as oidc.ClientError).cause as { body?: { issuer?: unknown } } | undefined)?.body
+      ?.issuer;
+    return oktaFailure(
+      OktaErrorType.OktaIssuerMismatch,
+      `The authorization server at ${connection.domain} reports issuer ${JSON.stringify(found)} instead of ` +
+        `"https://${connection.domain}" for ${who}. Use the org's own domain (the org authorization server), ` +
+        `not an alias or a custom authorization server.`,
+    );
+  }
+
+  // OAuth error bodies from the token endpoint.
+  let error: string | undefined;
+  let description: string | undefined;
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
+    error = err.error;
+    description = err.error_description;
+  } else if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    ({ error, description } = challengeError(err));
+  }
+
+  const response = responseOf(err);
+  const status = response?.status ?? (err instanceof oidc.ResponseBodyError ? err.status : undefined);
+
+  if (status === 429) {
+    const delay = response ? retryDelayFromHeaders(response.headers) : undefined;
+    return oktaFailure(
+      OktaErrorType.OktaRateLimited,
+      `${connection.domain} rate-limited the ${step} request of ${who}${delay ? `; retrying in ${Math.ceil(delay / 1000)} s` : ''}.`,
+      { cause, ...(delay ? { nextRetryDelay: delay } : {}) },
+    );
+  }
+
+  switch (error) {
+    case 'invalid_client': {
+      const secretHint =
+        connection.type === 'oauth2' &&
+        connection.clientAuth.method !== 'private_key_jwt' &&
+        connection.grant.type === 'client_credentials'
+          ? ' Note: for okta.* scopes with client credentials, Okta accepts only private_key_jwt.'
+          : connection.type === 'oauth2' && connection.clientAuth.method === 'private_key_jwt'
+            ? ' Check that the app\'s public key matches the configured private key (and "kid"), and that the app uses "Public key / Private key" client authentication.'
+            : " Check the client id and the client secret, and the app's client authentication method.";
+      return oktaFailure(
+        OktaErrorType.OktaInvalidClient,
+        `Okta rejected the client authentication of ${who}.${describe(description)}${secretHint}`,
+        { cause },
+      );
+    }
+    case 'unauthorized_client':
+      return oktaFailure(
+        OktaErrorType.OktaInvalidClient,
+        `${app} is not allowed to use this grant for ${who}.${describe(description)} Enable the grant type in ` +
+          `the app's General Settings.`,
+        { cause },
+      );
+    case 'invalid_scope':
+      return oktaFailure(
+        OktaErrorType.OktaMissingScopes,
+        `Okta refused the requested scopes (${connection.type === 'oauth2' ? connection.scopes.join(' ') : ''}) for ${who}.` +
+          `${describe(description)} Grant them on the "Okta API Scopes" tab of ${app}.`,
+        { cause },
+      );
+    case 'invalid_grant':
+      return oktaFailure(
+        OktaErrorType.OktaAuthorizationRequired,
+        step === 'authorization'
+          ? `The authorization code for ${who} was rejected (expired, already used, or the PKCE verifier or ` +
+              `redirect URI does not match).${describe(description)} Run the authorization again.`
+          : `The stored refresh token of ${who} is no longer valid (expired, revoked, or rotated by another ` +
+              `process).${describe(description)} Run "temporal-okta connections authorize ${connection.name}" again.`,
+        { cause },
+      );
+    case 'access_denied':
+      return oktaFailure(
+        OktaErrorType.OktaForbidden,
+        `Access was denied for ${who}.${describe(description)} Check that the signed-in admin is assigned to ` +
+          `${app} and consented to its scopes.`,
+        { cause },
+      );
+    case 'use_dpop_nonce':
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Okta kept asking ${who} for a new DPoP nonce; will retry.`,
+        {
+          cause,
+        },
+      );
+    case 'invalid_dpop_proof':
+      return oktaFailure(
+        OktaErrorType.OktaConnectionMisconfigured,
+        `Okta rejected the DPoP proof of ${who}.${describe(description)} If ${app} requires DPoP, set ` +
+          `"dpop": true on the connection; otherwise turn DPoP off on the app or set "dpop": false.`,
+        { cause },
+      );
+    case 'invalid_token':
+      return oktaFailure(
+        OktaErrorType.OktaInvalidToken,
+        `Okta rejected the access token of ${who}.${describe(description)}`,
+        { cause },
+      );
+    case 'insufficient_scope':
+      return oktaFailure(
+        OktaErrorType.OktaMissingScopes,
+        `The token of ${who} lacks a scope this call needs.${describe(description)} Grant it on the "Okta API ` +
+          `Scopes" tab of ${app}.`,
+        { cause },
+      );
+    case 'temporarily_unavailable':
+    case 'server_error':
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Okta is temporarily unavailable for ${who}.${describe(description)}`,
+        {
+          cause,
+        },
+      );
+  }
+
+  if (status !== undefined && status >= 500) {
+    return oktaFailure(
+      OktaErrorType.OktaUnavailable,
+      `${connection.domain} answered HTTP ${status} to the ${step} request of ${who}.`,
+      {
+        cause,
+      },
+    );
+  }
+
+  const code = networkCode(err);
+  if (code !== undefined) {
+    if (code === 'ENOTFOUND') {
+      return oktaFailure(
+        step === 'discovery' ? OktaErrorType.OktaDiscoveryFailed : OktaErrorType.OktaUnavailable,
+        `${connection.domain} does not resolve (DNS: no such host) for ${who}. Check the domain's spelling.`,
+        { cause },
+      );
+    }
+    if (/CERT|SELF_SIGNED|TLS|SSL|ERR_TLS/.test(code)) {
+      return oktaFailure(
+        OktaErrorType.OktaConnectionMisconfigured,
+        `The TLS certificate of ${connection.domain} is not trusted for ${who} (${code}). For the local ` +
+          `emulator set "development.caFile" on the connection; otherwise check proxies that intercept TLS.`,
+        { cause },
+      );
+    }
+    if (TRANSIENT_NETWORK.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Could not reach ${connection.domain} for ${who} (${code}).`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  if (err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT')) {
+    return oktaFailure(
+      OktaErrorType.OktaUnavailable,
+      `The ${step} request of ${who} to ${connection.domain} timed out.`,
+      {
+        cause,
+      },
+    );
+  }
+
+  if (step === 'discovery') {
+    return oktaFailure(
+      OktaErrorType.OktaDiscoveryFailed,
+      `Could not read the org authorization server metadata of ${connection.domain} for ${who}` +
+        `${status ? ` (HTTP ${status})` : ''}: neither /.well-known/oauth-authorization-server nor ` +
+        `/.well-known/openid-configuration is valid metadata. Check that the domain is an Okta org.`,
+      { cause },
+    );
+  }
+  if (status === 401) {
+    return oktaFailure(
+      step === 'api' ? OktaErrorType.OktaInvalidToken : OktaErrorType.OktaInvalidClient,
+      step === 'api'
+        ? `Okta rejected the access token of ${who} (HTTP 401).${describe(description)}`
+        : `Okta rejected the client authentication of ${who} (HTTP 401).${describe(description)}`,
+      { cause },
+    );
+  }
+  if (status === 403) {
+    return oktaFailure(
+      OktaErrorType.OktaForbidden,
+      `Okta refused the ${step} request of ${who} (HTTP 403).${describe(description)}`,
+      {
+        cause,
+      },
+    );
+  }
+  return oktaFailure(
+    OktaErrorType.OktaConnectionMisconfigured,
+    `The ${step} request of ${who} failed${error ? ` with ${error}` : status ? ` with HTTP ${status}` : ''}.` +
+      `${describe(description ?? (err instanceof Error ? err.message : undefined))} Check the connection's ` +
+      `configuration against ${app}.`,
+    { cause },
+  );
+}
+
+/**
+ * A cause safe to attach to a failure: name, message and code only (openid-client errors hold the HTTP
+ * response and request options, which may include credentials).
+ */
+function safeCause(err: Error): Error {
+  const copy = new Error(err.message.length > 300 ? `${err.message.slice(0, 300)}…` : err.message);
+  copy.name = err.name;
+  const code = (err as { code?: unknown }).code ?? networkCode(err);
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  return copy;
+}
