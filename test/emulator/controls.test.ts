@@ -1,0 +1,123 @@
+import { importJWK } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { orgClient } from '../../emulator/org.js';
+import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+
+let t: TestOrg;
+const origin = 'https://companyabc.okta.com';
+
+beforeAll(async () => {
+  t = await startTestOrg();
+});
+afterAll(() => t?.close());
+afterEach(() => t.controls.clearFaults());
+
+async function getToken(scope = 'okta.users.read'): Promise<string> {
+  const c = orgClient(t.org, 'service');
+  const jwk = c.privateKeyJwk!;
+  const key = { key: (await importJWK(jwk, jwk.alg)) as client.CryptoKey, kid: jwk.kid };
+  const config = await client.discovery(
+    new URL(origin),
+    c.clientId,
+    undefined,
+    client.PrivateKeyJwt(key, {
+      [client.modifyAssertion]: (_h, payload) => {
+        payload.aud = `${origin}/oauth2/v1/token`;
+      },
+    }),
+    { [client.customFetch]: t.fetch },
+  );
+  return (await client.clientCredentialsGrant(config, { scope })).access_token;
+}
+
+const users = (token?: string) =>
+  t.fetch(`${origin}/api/v1/users?limit=1`, token ? { headers: { authorization: `SSWS ${token}` } } : {});
+
+describe('test controls', () => {
+  it('refuses every control without the admin secret', async () => {
+    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${t.org.apiToken}`]) {
+      const res = await t.fetch(`${origin}/__emulator/tokens`, authorization ? { headers: { authorization } } : {});
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('answers the next N matching requests with the injected status, then serves normally', async () => {
+    await t.controls.addFault({ pathPrefix: '/api/v1/users', method: 'GET', status: 503, count: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await users(t.org.apiToken)).status);
+    expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('leaves requests of another method or path alone', async () => {
+    await t.controls.addFault({ pathPrefix: '/api/v1/groups', status: 500 });
+    await t.controls.addFault({ pathPrefix: '/api/v1/users', method: 'POST', status: 500 });
+    expect((await users(t.org.apiToken)).status).toBe(200);
+  });
+
+  it('never fires a fault whose fraction is 0 and always fires one whose fraction is 1', async () => {
+    await t.controls.addFault({ pathPrefix: '/api/v1/users', status: 500, fraction: 0 });
+    expect((await users(t.org.apiToken)).status).toBe(200);
+    await t.controls.addFault({ pathPrefix: '/api/v1/users', status: 429, fraction: 1, count: 1 });
+    const res = await users(t.org.apiToken);
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ errorCode: 'E0000047' });
+  });
+
+  it('delays matching requests by the injected latency', async () => {
+    await t.controls.addFault({ pathPrefix: '/api/v1/users', latencyMs: 300, count: 1 });
+    const started = performance.now();
+    const res = await users(t.org.apiToken);
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('drops the connection of a matching request without a response', async () => {
+    await t.controls.addFault({ pathPrefix: '/oauth2/v1/token', drop: true, count: 1 });
+    await expect(getToken()).rejects.toThrow();
+    await expect(getToken()).resolves.toEqual(expect.any(String));
+  });
+
+  it('rejects a fault with nothing to do', async () => {
+    const res = await t.fetch(`${origin}/__emulator/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.org.adminSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ pathPrefix: '/api/v1/users' }),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('counts token requests per endpoint with the client id and grant type', async () => {
+    await t.controls.clearRequests();
+    await getToken();
+    await getToken();
+    const log = await t.controls.requests();
+    expect(log.counts['POST /oauth2/v1/token']).toBe(2);
+    const entry = log.requests.find((r) => r.path === '/oauth2/v1/token');
+    expect(entry).toMatchObject({
+      method: 'POST',
+      status: 200,
+      clientId: orgClient(t.org, 'service').clientId,
+      grantType: 'client_credentials',
+    });
+  });
+
+  it('lists every access token issued, so tests can search logs for leaks', async () => {
+    const token = await getToken();
+    const tokens = await t.controls.tokens();
+    expect(tokens).toContainEqual(
+      expect.objectContaining({ kind: 'access_token', value: token, clientId: orgClient(t.org, 'service').clientId }),
+    );
+  });
+
+  it('reset forgets issued tokens and empties the org; seed fills it again', async () => {
+    const token = await getToken();
+    await t.controls.reset();
+    const res = await t.fetch(`${origin}/api/v1/users?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+    expect(await t.controls.tokens()).toEqual([]);
+    expect(await (await users(t.org.apiToken)).json()).toEqual([]);
+    await t.controls.seed({ users: 3 });
+    expect(await (await users(t.org.apiToken)).json()).toHaveLength(1);
+  });
+});
