@@ -242,6 +242,8 @@ export function mapOktaError(
         'Check that the Okta app is active and whether it requires DPoP.',
     );
   }
+  // Okta answers some state conflicts with 403 (E0000016, E0000038): check them before permissions.
+  if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
   if (status === 403) {
     return fail(
       OktaErrorType.OktaForbidden,
@@ -250,7 +252,6 @@ export function mapOktaError(
     );
   }
   if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
-  if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
   if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
   return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
 }

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
-const { VersionDrainageStatus, RoutingConfigUpdateState } = temporal.api.enums.v1;
+// @temporalio/proto is CommonJS: Node's ESM loader only offers its default export.
+const { VersionDrainageStatus, RoutingConfigUpdateState } = proto.temporal.api.enums.v1;
 
 export interface PromoteOptions {
   deploymentName: string;

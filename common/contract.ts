@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type * as A from './actions.js';
 import { OktaSessionSchema, type OktaSession } from './session.js';
 
 /**
@@ -87,6 +88,35 @@ export interface OktaActivities {
   oktaDisconnect(input: DisconnectInput): Promise<void>;
   /** `GET /api/v1/users/{id or login}`. */
   oktaUsersGet(input: UsersGetInput): Promise<OktaUser>;
+  /** Creates a user; returns the user an earlier attempt created when login and profile match. */
+  oktaUsersCreate(input: A.UsersCreateInput): Promise<OktaUser>;
+  /** Partial (POST) or full (PUT) profile update. */
+  oktaUsersUpdate(input: A.UsersUpdateInput): Promise<OktaUser>;
+  /** A lifecycle operation (activate, suspend, ...); returns the user with its new status. */
+  oktaUsersLifecycle(input: A.UsersLifecycleInput): Promise<OktaUser>;
+  /** Deactivates, then deletes; a user already gone counts as deleted. */
+  oktaUsersDelete(input: A.UsersDeleteInput): Promise<A.DeleteResult>;
+  /** Lists or searches users, following pages up to `limit`; resumes from its heartbeat on retry. */
+  oktaUsersList(input: A.UsersListInput): Promise<A.ListResult<OktaUser>>;
+  /** One page of users; pass the returned cursor back for the next. */
+  oktaUsersListPage(input: A.UsersListPageInput): Promise<A.Page<OktaUser>>;
+  /** The groups a user belongs to. */
+  oktaUsersGroups(input: A.UserGroupsInput): Promise<A.ListResult<A.OktaGroup>>;
+  oktaGroupsCreate(input: A.GroupsCreateInput): Promise<A.OktaGroup>;
+  oktaGroupsGet(input: A.GroupsGetInput): Promise<A.OktaGroup>;
+  oktaGroupsUpdate(input: A.GroupsUpdateInput): Promise<A.OktaGroup>;
+  /** Deletes a group; a group already gone counts as deleted. */
+  oktaGroupsDelete(input: A.GroupsDeleteInput): Promise<A.DeleteResult>;
+  oktaGroupsList(input: A.GroupsListInput): Promise<A.ListResult<A.OktaGroup>>;
+  oktaGroupsListPage(input: A.GroupsListPageInput): Promise<A.Page<A.OktaGroup>>;
+  /** Adds a member; adding twice is a success. */
+  oktaGroupsAddUser(input: A.GroupMembershipInput): Promise<void>;
+  /** Removes a member; removing an absent member is a success. */
+  oktaGroupsRemoveUser(input: A.GroupMembershipInput): Promise<void>;
+  oktaGroupsMembers(input: A.GroupMembersInput): Promise<A.ListResult<OktaUser>>;
+  oktaGroupsMembersPage(input: A.GroupMembersPageInput): Promise<A.Page<OktaUser>>;
+  /** Any Management API call with the session's authorisation. */
+  oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }
 
 /** The name each activity is registered under on the worker. */

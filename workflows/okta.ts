@@ -6,8 +6,10 @@ import {
 } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { OktaActivities, OktaActivityName, OktaUser } from '../common/contract.js';
+import type { Page } from '../common/actions.js';
 import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../common/errors.js';
 import { DEFAULT_SESSION_NAME, OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as A from '../common/actions.js';
 import { sessions, type SessionRef } from './sessions.js';
 import { parseInput } from './validation.js';
 
@@ -204,6 +206,117 @@ async function getUser(options: UsersGetOptions): Promise<OktaUser> {
 }
 
 /**
+ * Defines a workflow-side action: validates the caller's fields with the activity's own schema (minus the
+ * session, which is resolved here), then runs the activity on the resolved session.
+ */
+function defineAction<N extends Exclude<OktaActivityName, 'oktaConnect' | 'oktaDisconnect'>>(
+  what: string,
+  name: N,
+  schema: z.ZodObject,
+) {
+  const fields = schema.omit({ session: true }).extend(ActionOptionsShape).strict();
+  type Fields = Omit<Parameters<OktaActivities[N]>[0], 'session'>;
+  return (options: Fields & ActionOptions): Promise<Awaited<ReturnType<OktaActivities[N]>>> => {
+    const {
+      session: _s,
+      activityOptions: _o,
+      ...input
+    } = parseInput(fields, options, what) as Record<string, unknown>;
+    return runAction(what, name, options, input as Fields);
+  };
+}
+
+/**
+ * Iterates over every page of a listing, one activity per page, so that no unbounded list passes through
+ * a single activity result. For very large orgs, process each page and continue-as-new every few hundred
+ * pages, passing the cursor on.
+ */
+async function* pages<T, O extends ActionOptions & { cursor?: string }>(
+  fetchPage: (options: O) => Promise<Page<T>>,
+  options: O,
+): AsyncGenerator<T[], void, undefined> {
+  let cursor = options.cursor;
+  do {
+    const page = await fetchPage({ ...options, cursor });
+    yield page.items;
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+const listUsersPage = defineAction('okta.users.listPage', 'oktaUsersListPage', A.UsersListPageInputSchema);
+const listGroupsPage = defineAction(
+  'okta.groups.listPage',
+  'oktaGroupsListPage',
+  A.GroupsListPageInputSchema,
+);
+const groupMembersPage = defineAction(
+  'okta.groups.membersPage',
+  'oktaGroupsMembersPage',
+  A.GroupMembersPageInputSchema,
+);
+const usersLifecycle = defineAction(
+  'okta.users.lifecycle',
+  'oktaUsersLifecycle',
+  A.UsersLifecycleInputSchema,
+);
+type LifecycleOptions = Omit<Parameters<typeof usersLifecycle>[0], 'operation'>;
+
+const users = {
+  get: getUser,
+  /** Creates a user (activated unless `activate: false`); safe to retry. */
+  create: defineAction('okta.users.create', 'oktaUsersCreate', A.UsersCreateInputSchema),
+  /** Updates a profile: partial by default, the whole profile with `replace: true`. */
+  update: defineAction('okta.users.update', 'oktaUsersUpdate', A.UsersUpdateInputSchema),
+  /** Runs a lifecycle operation and returns the user with its new status. */
+  lifecycle: usersLifecycle,
+  /** Deactivates, then deletes (Okta's two calls); a user already gone counts as deleted. */
+  delete: defineAction('okta.users.delete', 'oktaUsersDelete', A.UsersDeleteInputSchema),
+  /** Lists or searches users up to `limit` (default 200, at most 1,000). */
+  list: defineAction('okta.users.list', 'oktaUsersList', A.UsersListInputSchema),
+  /** One page of users; see {@link okta.users.pages} to iterate. */
+  listPage: listUsersPage,
+  /** The groups a user belongs to. */
+  groups: defineAction('okta.users.groups', 'oktaUsersGroups', A.UserGroupsInputSchema),
+  /** Every page of a user listing, one activity per page. */
+  pages: (options: Parameters<typeof listUsersPage>[0]) => pages(listUsersPage, options),
+};
+for (const op of Object.keys(A.UserLifecycleOperation) as (keyof typeof A.UserLifecycleOperation)[]) {
+  // okta.users.activate({ user }), okta.users.suspend({ user }), ...: shorthands for lifecycle.
+  Object.assign(users, {
+    [op]: (options: LifecycleOptions) =>
+      usersLifecycle({ ...options, operation: A.UserLifecycleOperation[op] }),
+  });
+}
+
+const groups = {
+  create: defineAction('okta.groups.create', 'oktaGroupsCreate', A.GroupsCreateInputSchema),
+  get: defineAction('okta.groups.get', 'oktaGroupsGet', A.GroupsGetInputSchema),
+  update: defineAction('okta.groups.update', 'oktaGroupsUpdate', A.GroupsUpdateInputSchema),
+  /** Deletes a group; a group already gone counts as deleted. */
+  delete: defineAction('okta.groups.delete', 'oktaGroupsDelete', A.GroupsDeleteInputSchema),
+  list: defineAction('okta.groups.list', 'oktaGroupsList', A.GroupsListInputSchema),
+  listPage: listGroupsPage,
+  /** Adds a user (id or login) to a group; adding twice is a success. */
+  addUser: defineAction('okta.groups.addUser', 'oktaGroupsAddUser', A.GroupMembershipInputSchema),
+  /** Removes a user from a group; removing an absent member is a success. */
+  removeUser: defineAction('okta.groups.removeUser', 'oktaGroupsRemoveUser', A.GroupMembershipInputSchema),
+  members: defineAction('okta.groups.members', 'oktaGroupsMembers', A.GroupMembersInputSchema),
+  membersPage: groupMembersPage,
+  /** Every page of a group listing, one activity per page. */
+  pages: (options: Parameters<typeof listGroupsPage>[0]) => pages(listGroupsPage, options),
+  /** Every page of a group's members, one activity per page. */
+  memberPages: (options: Parameters<typeof groupMembersPage>[0]) => pages(groupMembersPage, options),
+};
+
+/** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
+const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
+
+/** Lifecycle shorthands added to {@link users} above. */
+type LifecycleShorthands = {
+  [K in keyof typeof A.UserLifecycleOperation]: (options: LifecycleOptions) => Promise<OktaUser>;
+};
+
+/**
  * The workflow-side API of temporal-okta. Use it inside workflows only; the worker must install the
  * session interceptors (`workflows/interceptors.ts`) for global sessions to reach child workflows.
  */
@@ -211,7 +324,7 @@ export const okta = {
   connect,
   disconnect,
   session,
-  users: {
-    get: getUser,
-  },
+  users: users as typeof users & LifecycleShorthands,
+  groups,
+  request,
 } as const;

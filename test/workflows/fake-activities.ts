@@ -17,9 +17,12 @@ export interface FakeCall {
  * behaviour: Connect returns a fresh session, users.get returns a user whose profile names the session
  * it was called with, and every call is recorded.
  */
-export function createFakeOktaActivities(): { activities: OktaActivities; calls: FakeCall[] } {
+/** The part of the contract the session tests exercise. */
+export type SessionActivities = Pick<OktaActivities, 'oktaConnect' | 'oktaDisconnect' | 'oktaUsersGet'>;
+
+export function createFakeOktaActivities(): { activities: SessionActivities; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
-  const activities: OktaActivities = {
+  const activities: SessionActivities = {
     async oktaConnect(input: ConnectInput): Promise<OktaSession> {
       const session: OktaSession = {
         id: randomUUID(),

@@ -1,0 +1,123 @@
+import {
+  type DeleteResult,
+  GroupMembersInputSchema,
+  GroupMembersPageInputSchema,
+  GroupMembershipInputSchema,
+  GroupsCreateInputSchema,
+  GroupsDeleteInputSchema,
+  GroupsGetInputSchema,
+  GroupsListInputSchema,
+  GroupsListPageInputSchema,
+  GroupsUpdateInputSchema,
+  type ListResult,
+  type OktaGroup,
+  type Page,
+} from '../../common/actions.js';
+import type { OktaUser } from '../../common/contract.js';
+import type { ActionContext } from './context.js';
+import { listBounded, listPage } from './listing.js';
+import { toGroup, toUser } from './users.js';
+
+const GROUPS = '/api/v1/groups';
+const groupPath = (group: string) => `${GROUPS}/${encodeURIComponent(group)}`;
+
+export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
+  const input = GroupsCreateInputSchema.parse(rawInput);
+  return toGroup(
+    (await ctx.client.request({ method: 'POST', path: GROUPS, body: { profile: input.profile } })).body,
+  );
+}
+
+export async function get(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
+  const input = GroupsGetInputSchema.parse(rawInput);
+  return toGroup((await ctx.client.request({ method: 'GET', path: groupPath(input.group) })).body);
+}
+
+export async function update(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
+  const input = GroupsUpdateInputSchema.parse(rawInput);
+  const res = await ctx.client.request({
+    method: 'PUT',
+    path: groupPath(input.group),
+    body: { profile: input.profile },
+  });
+  return toGroup(res.body);
+}
+
+/** Deletes a group; a group already gone counts as deleted, so a retry succeeds. */
+export async function remove(ctx: ActionContext, rawInput: unknown): Promise<DeleteResult> {
+  const input = GroupsDeleteInputSchema.parse(rawInput);
+  const res = await ctx.client.request({ method: 'DELETE', path: groupPath(input.group), accept: [404] });
+  return { outcome: res.status === 404 ? 'alreadyDeleted' : 'deleted' };
+}
+
+const query = (input: { q?: string; filter?: string; search?: string }, limit?: number) => ({
+  q: input.q,
+  filter: input.filter,
+  search: input.search,
+  limit,
+});
+
+export async function list(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaGroup>> {
+  const input = GroupsListInputSchema.parse(rawInput);
+  const result = await listBounded<unknown>(
+    ctx,
+    { method: 'GET', path: GROUPS, query: query(input, input.limit) },
+    input.limit,
+  );
+  return { items: result.items.map(toGroup), truncated: result.truncated };
+}
+
+export async function listPageOfGroups(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaGroup>> {
+  const input = GroupsListPageInputSchema.parse(rawInput);
+  const page = await listPage<unknown>(
+    ctx,
+    { method: 'GET', path: GROUPS, query: query(input, input.pageSize) },
+    input.cursor,
+  );
+  return { items: page.items.map(toGroup), cursor: page.cursor };
+}
+
+/**
+ * Resolves a login to a user id: Okta's membership endpoints take ids only.
+ */
+async function userId(ctx: ActionContext, user: string): Promise<string> {
+  if (/^00u[0-9A-Za-z]{17}$/.test(user)) return user;
+  return toUser(
+    (await ctx.client.request({ method: 'GET', path: `/api/v1/users/${encodeURIComponent(user)}` })).body,
+  ).id;
+}
+
+/** Adds a user to a group. Adding a member twice is a success (Okta answers 204 both times). */
+export async function addUser(ctx: ActionContext, rawInput: unknown): Promise<void> {
+  const input = GroupMembershipInputSchema.parse(rawInput);
+  const id = await userId(ctx, input.user);
+  await ctx.client.request({ method: 'PUT', path: `${groupPath(input.group)}/users/${id}` });
+}
+
+/** Removes a user from a group. Removing an absent member is a success. */
+export async function removeUser(ctx: ActionContext, rawInput: unknown): Promise<void> {
+  const input = GroupMembershipInputSchema.parse(rawInput);
+  const id = await userId(ctx, input.user);
+  await ctx.client.request({ method: 'DELETE', path: `${groupPath(input.group)}/users/${id}` });
+}
+
+export async function members(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaUser>> {
+  const input = GroupMembersInputSchema.parse(rawInput);
+  const pageSize = Math.min(input.limit, 1000);
+  const result = await listBounded<unknown>(
+    ctx,
+    { method: 'GET', path: `${groupPath(input.group)}/users`, query: { limit: pageSize } },
+    input.limit,
+  );
+  return { items: result.items.map(toUser), truncated: result.truncated };
+}
+
+export async function membersPage(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaUser>> {
+  const input = GroupMembersPageInputSchema.parse(rawInput);
+  const page = await listPage<unknown>(
+    ctx,
+    { method: 'GET', path: `${groupPath(input.group)}/users`, query: { limit: input.pageSize } },
+    input.cursor,
+  );
+  return { items: page.items.map(toUser), cursor: page.cursor };
+}

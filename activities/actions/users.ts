@@ -1,0 +1,160 @@
+import {
+  type DeleteResult,
+  type ListResult,
+  type Page,
+  UserGroupsInputSchema,
+  UsersCreateInputSchema,
+  UsersDeleteInputSchema,
+  UsersLifecycleInputSchema,
+  UsersListInputSchema,
+  UsersListPageInputSchema,
+  UsersUpdateInputSchema,
+  type OktaGroup,
+} from '../../common/actions.js';
+import { type OktaUser, UsersGetInputSchema } from '../../common/contract.js';
+import { OktaErrorType } from '../../common/errors.js';
+import { oktaFailure } from '../failures.js';
+import type { ActionContext } from './context.js';
+import { listBounded, listPage } from './listing.js';
+
+const USERS = '/api/v1/users';
+const userPath = (user: string) => `${USERS}/${encodeURIComponent(user)}`;
+
+/** Drops `_links`/`_embedded` and the credentials block: actions return plain, secret-free users. */
+export function toUser(raw: unknown): OktaUser {
+  const { _links: _l, _embedded: _e, credentials: _c, ...user } = raw as Record<string, unknown>;
+  return user as OktaUser;
+}
+
+function failureType(err: unknown): string | undefined {
+  return (err as { type?: string })?.type;
+}
+
+/** Whether `existing` is what an earlier attempt with this profile would have created. */
+function sameProfile(requested: Record<string, unknown>, existing: Record<string, unknown>): boolean {
+  return Object.entries(requested).every(
+    ([k, v]) => JSON.stringify(existing[k] ?? null) === JSON.stringify(v ?? null),
+  );
+}
+
+export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
+  const input = UsersCreateInputSchema.parse(rawInput);
+  const body = {
+    profile: input.profile,
+    ...(input.password ? { credentials: { password: { value: input.password } } } : {}),
+    ...(input.groupIds?.length ? { groupIds: input.groupIds } : {}),
+  };
+  try {
+    const res = await ctx.client.request<unknown>({
+      method: 'POST',
+      path: USERS,
+      query: { activate: input.activate },
+      body,
+    });
+    return toUser(res.body);
+  } catch (err) {
+    if (failureType(err) !== OktaErrorType.OktaConflict) throw err;
+    // The login is taken. If an earlier attempt of this activity created it (its answer was lost to a
+    // timeout), the profile matches: return that user instead of failing the retry.
+    const existing = toUser(
+      (await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.profile.login) })).body,
+    );
+    if (sameProfile(input.profile, existing.profile)) return existing;
+    throw oktaFailure(
+      OktaErrorType.OktaConflict,
+      `A different user (${existing.id}) already holds the login ${input.profile.login}: ` +
+        'choose another login, or update that user instead of creating one.',
+      { details: [{ existingUserId: existing.id }] },
+    );
+  }
+}
+
+export async function get(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
+  const input = UsersGetInputSchema.parse(rawInput);
+  return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.user) })).body);
+}
+
+export async function update(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
+  const input = UsersUpdateInputSchema.parse(rawInput);
+  const res = await ctx.client.request<unknown>({
+    method: input.replace ? 'PUT' : 'POST',
+    path: userPath(input.user),
+    body: { profile: input.profile },
+  });
+  return toUser(res.body);
+}
+
+export async function lifecycle(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
+  const input = UsersLifecycleInputSchema.parse(rawInput);
+  const sendsEmail = ['activate', 'reactivate', 'reset_password'].includes(input.operation);
+  await ctx.client.request<unknown>({
+    method: 'POST',
+    path: `${userPath(input.user)}/lifecycle/${input.operation}`,
+    query: sendsEmail ? { sendEmail: input.sendEmail } : undefined,
+  });
+  // Lifecycle calls answer with tokens or links, not the user: read it back so callers see the new status.
+  return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.user) })).body);
+}
+
+/**
+ * Okta deletes a user in two calls: the first deactivates (DEPROVISIONED), the second deletes. Safe to
+ * retry: a user already gone counts as deleted.
+ */
+export async function remove(ctx: ActionContext, rawInput: unknown): Promise<DeleteResult> {
+  const input = UsersDeleteInputSchema.parse(rawInput);
+  const found = await ctx.client.request<unknown>({
+    method: 'GET',
+    path: userPath(input.user),
+    accept: [404],
+  });
+  if (found.status === 404) return { outcome: 'alreadyDeleted' };
+  const user = toUser(found.body);
+  const path = userPath(user.id);
+  if (user.status !== 'DEPROVISIONED') await ctx.client.request({ method: 'DELETE', path, accept: [404] });
+  const deleted = await ctx.client.request({ method: 'DELETE', path, accept: [404] });
+  return { outcome: deleted.status === 404 ? 'alreadyDeleted' : 'deleted' };
+}
+
+const listQuery = (input: { q?: string; filter?: string; search?: string }, limit?: number) => ({
+  q: input.q,
+  filter: input.filter,
+  search: input.search,
+  limit,
+});
+
+export async function list(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaUser>> {
+  const input = UsersListInputSchema.parse(rawInput);
+  const pageSize = Math.min(input.limit, 200);
+  const result = await listBounded<unknown>(
+    ctx,
+    { method: 'GET', path: USERS, query: listQuery(input, pageSize) },
+    input.limit,
+  );
+  return { items: result.items.map(toUser), truncated: result.truncated };
+}
+
+export async function listPageOfUsers(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaUser>> {
+  const input = UsersListPageInputSchema.parse(rawInput);
+  const page = await listPage<unknown>(
+    ctx,
+    { method: 'GET', path: USERS, query: listQuery(input, input.pageSize) },
+    input.cursor,
+  );
+  return { items: page.items.map(toUser), cursor: page.cursor };
+}
+
+export async function groups(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaGroup>> {
+  const input = UserGroupsInputSchema.parse(rawInput);
+  const result = await listBounded<unknown>(
+    ctx,
+    { method: 'GET', path: `${userPath(input.user)}/groups` },
+    input.limit,
+  );
+  return { items: result.items.map(toGroup), truncated: result.truncated };
+}
+
+/** Drops `_links`/`_embedded` from a group. */
+export function toGroup(raw: unknown): OktaGroup {
+  const { _links: _l, _embedded: _e, ...group } = raw as Record<string, unknown>;
+  return group as unknown as OktaGroup;
+}

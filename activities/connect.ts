@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import * as oidc from 'openid-client';
+import type { ConnectInput } from '../common/contract.js';
+import { OktaDomainError, parseOktaDomain } from '../common/domain.js';
+import { OktaErrorType } from '../common/errors.js';
+import type { OktaSession } from '../common/session.js';
+import type { Connection, Connections } from './connections.js';
+import { oktaFailure } from './failures.js';
+import { assertRequiredScopes, discoverOrg, protectedRequest, requestToken, type Token } from './oauth.js';
+import type { TokenCache } from './token-cache.js';
+
+/** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */
+export const PROBE_PATH = '/api/v1/users?limit=1';
+
+/** The outcome of one of Connect's checks, for `temporal-okta connections test`. */
+export interface CheckResult {
+  check: 'domain' | 'discovery' | 'token' | 'api';
+  ok: boolean;
+  detail: string;
+}
+
+/** Looks a connection up by name; the error lists the configured names. */
+export function findConnection(connections: Connections, name: string): Connection {
+  const connection = connections.get(name);
+  if (connection) return connection;
+  const known = [...connections.keys()];
+  throw oktaFailure(
+    OktaErrorType.OktaConnectionNotFound,
+    `No connection named "${name}" is configured on this worker. ` +
+      (known.length
+        ? `Configured connections: ${known.map((n) => `"${n}"`).join(', ')}.`
+        : 'No connections are configured: set TEMPORAL_OKTA_CONNECTIONS to the connections file.') +
+      ' Every worker must load the same connections file.',
+  );
+}
+
+/** Check 1: the domain's form, the connection's existence, and that both name the same org. */
+export function checkDomain(
+  connections: Connections,
+  domainInput: string,
+  connectionName: string,
+): Connection {
+  let domain: string;
+  const declared = connections.get(connectionName)?.domain;
+  try {
+    domain = parseOktaDomain(domainInput, { customDomains: declared ? [declared] : [] });
+  } catch (err) {
+    if (err instanceof OktaDomainError) throw oktaFailure(OktaErrorType.OktaInvalidDomain, err.message);
+    throw err;
+  }
+  const connection = findConnection(connections, connectionName);
+  if (connection.domain !== domain) {
+    throw oktaFailure(
+      OktaErrorType.OktaDomainMismatch,
+      `The domain ${domain} does not match connection "${connection.name}", which is configured for ` +
+        `${connection.domain}. Pass ${connection.domain} as the domain, or use a connection configured for ${domain}.`,
+    );
+  }
+  return connection;
+}
+
+/** Check 4: one authenticated call proves the token works against this org. */
+async function probeApi(connection: Connection, token: Token): Promise<void> {
+  const url = new URL(PROBE_PATH, `https://${connection.domain}`);
+  const response = await protectedRequest(connection, token, { method: 'GET', url });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => undefined)) as
+    { errorSummary?: string; errorCode?: string } | undefined;
+  const okta = body?.errorCode ? ` Okta said: ${body.errorSummary} (${body.errorCode}).` : '';
+  if (response.status === 403) {
+    throw oktaFailure(
+      OktaErrorType.OktaForbidden,
+      `The token of connection "${connection.name}" is valid but may not read users in ${connection.domain}.${okta} ` +
+        'This usually means the Okta app has no admin role: in the Admin Console open the app, tab "Admin roles", ' +
+        'and assign a role that can manage users and groups (for example Group Administrator or Super Administrator).',
+    );
+  }
+  if (response.status === 401) {
+    throw oktaFailure(
+      OktaErrorType.OktaInvalidToken,
+      `${connection.domain} refused the fresh token of connection "${connection.name}".${okta} ` +
+        'Check that the Okta app is active and whether it requires DPoP ("dpop": true on the connection).',
+    );
+  }
+  const type = response.status === 429 ? OktaErrorType.OktaRateLimited : OktaErrorType.OktaUnavailable;
+  throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`);
+}
+
+/**
+ * Runs Connect's checks 2 to 4 in order (discovery, token and scopes, an authenticated call) and
+ * returns the token. Check 1 is {@link checkDomain}.
+ */
+export async function authorizeConnection(connection: Connection): Promise<Token> {
+  if (connection.type === 'oauth2') await discoverOrg(connection);
+  const token = await requestToken(connection);
+  assertRequiredScopes(connection, token);
+  await probeApi(connection, token);
+  return token;
+}
+
+export interface ConnectDeps {
+  connections: Connections;
+  tokens: TokenCache;
+  buildId: string;
+  now?: () => Date;
+}
+
+/**
+ * The Connect activity (DESIGN section 2): validates the domain and the connection, obtains a token and
+ * proves it works, caches the token in this worker under a new session id, and returns the session. The
+ * session value carries no secret.
+ */
+export async function connect(deps: ConnectDeps, input: ConnectInput): Promise<OktaSession> {
+  const connection = checkDomain(deps.connections, input.domain, input.connection);
+  const token = await authorizeConnection(connection);
+  const id = randomUUID();
+  await deps.tokens.get(id, async () => token);
+  return {
+    id,
+    name: input.session.name,
+    kind: input.session.kind,
+    domain: connection.domain,
+    connection: connection.name,
+    scopes: [...token.scopes],
+    buildId: deps.buildId,
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    createdBy: { workflowId: input.workflowId, runId: input.runId },
+  };
+}
+
+/**
+ * `temporal-okta connections test NAME`: the same checks as Connect, each reported on its own, stopping
+ * at the first failure.
+ */
+export async function testConnection(
+  connections: Connections,
+  name: string,
+  domain?: string,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const run = async <T>(check: CheckResult['check'], ok: (value: T) => string, step: () => Promise<T>) => {
+    try {
+      const value = await step();
+      results.push({ check, ok: true, detail: ok(value) });
+      return value;
+    } catch (err) {
+      results.push({
+        check,
+        ok: false,
+        detail: `${(err as { type?: string }).type ?? 'Error'}: ${(err as Error).message}`,
+      });
+      return undefined;
+    }
+  };
+  const connection = await run(
+    'domain',
+    (c: Connection) => `${c.domain} is a valid org domain for "${c.name}"`,
+    async () => checkDomain(connections, domain ?? connections.get(name)?.domain ?? '', name),
+  );
+  if (!connection) return results;
+  if (connection.type === 'oauth2') {
+    const discovered = await run(
+      'discovery',
+      () => `issuer is https://${connection.domain}`,
+      () => discoverOrg(connection),
+    );
+    if (!discovered) return results;
+  } else {
+    results.push({
+      check: 'discovery',
+      ok: true,
+      detail: 'skipped: an SSWS API token does not use OAuth discovery',
+    });
+  }
+  const token = await run(
+    'token',
+    (t: Token) =>
+      t.tokenType === 'SSWS'
+        ? 'SSWS API token configured (SSWS has no scopes, so none can be checked)'
+        : `${t.tokenType} token granted with scopes: ${t.scopes.join(' ')}`,
+    async () => {
+      const t = await requestToken(connection);
+      assertRequiredScopes(connection, t);
+      return t;
+    },
+  );
+  if (!token) return results;
+  await run(
+    'api',
+    () => `GET ${PROBE_PATH} succeeded`,
+    () => probeApi(connection, token),
+  );
+  return results;
+}
+
+/**
+ * Revokes a session's access token where the grant allows it (OAuth 2.0 tokens at the org authorization
+ * server's revocation endpoint). The connection's refresh token is kept: other sessions use it.
+ */
+export async function revokeAccessToken(connection: Connection, token: Token): Promise<void> {
+  if (connection.type !== 'oauth2') return; // an SSWS API token is long-lived and shared: never revoke it
+  const configuration = await discoverOrg(connection);
+  if (!configuration.serverMetadata().revocation_endpoint) return;
+  await oidc.tokenRevocation(configuration, token.accessToken, { token_type_hint: 'access_token' });
+}

@@ -1,0 +1,180 @@
+import { Context } from '@temporalio/activity';
+import { ZodError } from 'zod';
+import type { ListResult, OktaGroup, Page, RawResponse, DeleteResult } from '../common/actions.js';
+import {
+  ConnectInputSchema,
+  DisconnectInputSchema,
+  type OktaActivities,
+  type OktaUser,
+} from '../common/contract.js';
+import { OktaErrorType } from '../common/errors.js';
+import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as groups from './actions/groups.js';
+import * as raw from './actions/raw.js';
+import * as users from './actions/users.js';
+import type { ActionContext } from './actions/context.js';
+import { connect, findConnection, revokeAccessToken } from './connect.js';
+import type { Connections } from './connections.js';
+import { oktaFailure } from './failures.js';
+import { protectedRequest, requestToken, type Token } from './oauth.js';
+import { OktaClient, type OktaAuthorizer } from './okta-client.js';
+import { createTokenCache, type TokenCache } from './token-cache.js';
+
+export interface OktaActivityDeps {
+  /** The named connections every worker loads (`loadConnections()`). */
+  connections: Connections;
+  /** This worker's build id; sessions created by another build are refused (DESIGN section 6). */
+  buildId: string;
+  /** One per worker process; created here when omitted. */
+  tokens?: TokenCache;
+  /** Per-request timeout, below the activities' start-to-close timeout. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** Turns a zod error from an activity's input check into a non-retryable, field-naming failure. */
+function invalidInput(activity: string, err: ZodError) {
+  const problems = err.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+  return oktaFailure(OktaErrorType.OktaInvalidInput, `${activity}: invalid input: ${problems.join('; ')}`, {
+    details: [{ fields: err.issues.map((i) => i.path.join('.')) }],
+  });
+}
+
+/**
+ * Creates the Okta activities. Register the result on a worker (`createOktaWorker` does), and type
+ * workflow proxies with {@link OktaActivities}.
+ *
+ * @example
+ * const activities = createOktaActivities({ connections: await loadConnections(), buildId: config.buildId });
+ */
+export function createOktaActivities(deps: OktaActivityDeps) {
+  const tokens = deps.tokens ?? createTokenCache();
+
+  /** Resolves a session value to a client for its org, refusing sessions this worker cannot serve. */
+  function sessionContext(value: unknown): ActionContext {
+    const parsed = OktaSessionSchema.safeParse(value);
+    if (!parsed.success) {
+      throw oktaFailure(
+        OktaErrorType.OktaInvalidInput,
+        'session: expected an OktaSession value returned by okta.connect.',
+      );
+    }
+    const session: OktaSession = parsed.data;
+    if (session.buildId !== deps.buildId) {
+      throw oktaFailure(
+        OktaErrorType.OktaSessionVersionMismatch,
+        `Session "${session.name}" was created by build ${session.buildId}, but this worker runs build ${deps.buildId}. ` +
+          'A session may only be used by workflows of the build that created it: run parent and child workflows ' +
+          'pinned to the same build (Worker Deployment Versioning), or connect again in this workflow.',
+        { details: [{ sessionBuildId: session.buildId, workerBuildId: deps.buildId }] },
+      );
+    }
+    const connection = findConnection(deps.connections, session.connection);
+    if (connection.domain !== session.domain) {
+      throw oktaFailure(
+        OktaErrorType.OktaDomainMismatch,
+        `Session "${session.name}" is for ${session.domain}, but connection "${connection.name}" on this worker is configured for ${connection.domain}.`,
+      );
+    }
+    const activity = Context.current();
+    let current: Token | undefined;
+    const authorizer: OktaAuthorizer = {
+      async send(url, init) {
+        current = await tokens.get(session.id, () => requestToken(connection));
+        const request = protectedRequest(connection, current, {
+          method: init.method,
+          url,
+          headers: init.headers,
+          body: init.body,
+        });
+        return abortable(request, init.signal);
+      },
+      invalidate() {
+        tokens.invalidate(session.id, current);
+      },
+    };
+    return {
+      client: new OktaClient({
+        domain: connection.domain,
+        authorizer,
+        requestTimeoutMs: deps.requestTimeoutMs,
+        signal: activity.cancellationSignal,
+      }),
+      heartbeat: (details) => activity.heartbeat(details),
+      lastHeartbeat: () => activity.info.heartbeatDetails,
+    };
+  }
+
+  /** An action activity: validates its session, runs, and reports bad input as OktaInvalidInput. */
+  function action<R>(name: string, run: (ctx: ActionContext, input: unknown) => Promise<R>) {
+    return async (input: { session: OktaSession }): Promise<R> => {
+      try {
+        return await run(sessionContext(input?.session), input);
+      } catch (err) {
+        if (err instanceof ZodError) throw invalidInput(name, err);
+        throw err;
+      }
+    };
+  }
+
+  return {
+    async oktaConnect(input) {
+      const parsed = ConnectInputSchema.safeParse(input);
+      if (!parsed.success) throw invalidInput('oktaConnect', parsed.error);
+      return connect({ connections: deps.connections, tokens, buildId: deps.buildId }, parsed.data);
+    },
+    async oktaDisconnect(input) {
+      const parsed = DisconnectInputSchema.safeParse(input);
+      if (!parsed.success) throw invalidInput('oktaDisconnect', parsed.error);
+      const { session } = parsed.data;
+      const connection = deps.connections.get(session.connection);
+      // Take the token out of this worker's cache; a token cached by other workers expires on its own.
+      let token: Token | undefined;
+      if (connection)
+        token = await tokens.get(session.id, () => requestToken(connection)).catch(() => undefined);
+      tokens.drop(session.id);
+      if (connection && token) {
+        await revokeAccessToken(connection, token).catch(() => {
+          // Revocation is best effort: the token is already out of every cache and expires within the hour.
+          Context.current().log.warn('Could not revoke the access token of a disconnected Okta session', {
+            session: session.id,
+          });
+        });
+      }
+    },
+    oktaUsersGet: action<OktaUser>('oktaUsersGet', users.get),
+    oktaUsersCreate: action<OktaUser>('oktaUsersCreate', users.create),
+    oktaUsersUpdate: action<OktaUser>('oktaUsersUpdate', users.update),
+    oktaUsersLifecycle: action<OktaUser>('oktaUsersLifecycle', users.lifecycle),
+    oktaUsersDelete: action<DeleteResult>('oktaUsersDelete', users.remove),
+    oktaUsersList: action<ListResult<OktaUser>>('oktaUsersList', users.list),
+    oktaUsersListPage: action<Page<OktaUser>>('oktaUsersListPage', users.listPageOfUsers),
+    oktaUsersGroups: action<ListResult<OktaGroup>>('oktaUsersGroups', users.groups),
+    oktaGroupsCreate: action<OktaGroup>('oktaGroupsCreate', groups.create),
+    oktaGroupsGet: action<OktaGroup>('oktaGroupsGet', groups.get),
+    oktaGroupsUpdate: action<OktaGroup>('oktaGroupsUpdate', groups.update),
+    oktaGroupsDelete: action<DeleteResult>('oktaGroupsDelete', groups.remove),
+    oktaGroupsList: action<ListResult<OktaGroup>>('oktaGroupsList', groups.list),
+    oktaGroupsListPage: action<Page<OktaGroup>>('oktaGroupsListPage', groups.listPageOfGroups),
+    oktaGroupsAddUser: action<void>('oktaGroupsAddUser', groups.addUser),
+    oktaGroupsRemoveUser: action<void>('oktaGroupsRemoveUser', groups.removeUser),
+    oktaGroupsMembers: action<ListResult<OktaUser>>('oktaGroupsMembers', groups.members),
+    oktaGroupsMembersPage: action<Page<OktaUser>>('oktaGroupsMembersPage', groups.membersPage),
+    oktaRequest: action<RawResponse>('oktaRequest', raw.request),
+  } satisfies OktaActivities;
+}
+
+/** The activities `createOktaActivities` returns, for `proxyActivities<OktaActivityFunctions>()`. */
+export type OktaActivityFunctions = ReturnType<typeof createOktaActivities>;
+
+/** Rejects as soon as `signal` aborts, even if the request underneath cannot be aborted. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
