@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import * as oidc from 'openid-client';
 import type { ConnectInput } from '../common/contract.js';
 import { OktaDomainError, parseOktaDomain } from '../common/domain.js';
 import { OktaErrorType } from '../common/errors.js';
@@ -191,15 +190,4 @@ export async function testConnection(
     () => probeApi(connection, token),
   );
   return results;
-}
-
-/**
- * Revokes a session's access token where the grant allows it (OAuth 2.0 tokens at the org authorization
- * server's revocation endpoint). The connection's refresh token is kept: other sessions use it.
- */
-export async function revokeAccessToken(connection: Connection, token: Token): Promise<void> {
-  if (connection.type !== 'oauth2') return; // an SSWS API token is long-lived and shared: never revoke it
-  const configuration = await discoverOrg(connection);
-  if (!configuration.serverMetadata().revocation_endpoint) return;
-  await oidc.tokenRevocation(configuration, token.accessToken, { token_type_hint: 'access_token' });
 }

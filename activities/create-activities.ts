@@ -13,10 +13,10 @@ import * as groups from './actions/groups.js';
 import * as raw from './actions/raw.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
-import { connect, findConnection, revokeAccessToken } from './connect.js';
+import { connect, findConnection } from './connect.js';
 import type { Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import { protectedRequest, requestToken, type Token } from './oauth.js';
+import { protectedRequest, requestToken, revokeAccessToken, type Token } from './oauth.js';
 import { OktaClient, type OktaAuthorizer } from './okta-client.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 

@@ -3,3 +3,7 @@ export * from './failures.js';
 export * from './oauth.js';
 export * from './refresh-token-store.js';
 export * from './token-cache.js';
+export * from './connect.js';
+export * from './create-activities.js';
+export * from './okta-client.js';
+export * from './transport.js';
