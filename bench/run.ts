@@ -1,0 +1,187 @@
+/**
+ * Benchmarks: each one measures a candidate and its baseline side by side in this process, alternating
+ * rounds so that machine noise hits both, and reports the ratio. Figures go to bench/results/<time>.json.
+ *
+ *   npm run bench            all benchmarks
+ *   npm run bench -- codec   only those whose name contains "codec"
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { loadConnections } from '../activities/connections.js';
+import { protectedRequest, requestToken } from '../activities/oauth.js';
+import { createTokenCache } from '../activities/token-cache.js';
+import { writeEmulatorConnections } from '../emulator/connections.js';
+import { startTestOrg } from '../emulator/testing.js';
+import { AesGcmPayloadCodec } from '../worker/codec.js';
+import { parseCodecKeys, generateCodecKey } from '../worker/keys.js';
+
+interface Measured {
+  name: string;
+  unit: string;
+  candidate: { label: string; median: number; samples: number[] };
+  baseline: { label: string; median: number; samples: number[] };
+  /** candidate / baseline: below 1 the candidate is faster. */
+  ratio: number;
+  note: string;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Alternates candidate and baseline rounds and compares their medians. */
+async function sideBySide(
+  name: string,
+  rounds: number,
+  candidate: [label: string, fn: () => Promise<unknown>],
+  baseline: [label: string, fn: () => Promise<unknown>],
+  note: string,
+): Promise<Measured> {
+  await candidate[1]();
+  await baseline[1](); // warm-up
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    c.push(await time(candidate[1]));
+    b.push(await time(baseline[1]));
+  }
+  const result = {
+    name,
+    unit: 'ms per round',
+    candidate: { label: candidate[0], median: median(c), samples: c },
+    baseline: { label: baseline[0], median: median(b), samples: b },
+    ratio: median(c) / median(b),
+    note,
+  };
+  console.log(
+    `${name}\n  ${result.candidate.label}: ${result.candidate.median.toFixed(2)} ms` +
+      `\n  ${result.baseline.label}: ${result.baseline.median.toFixed(2)} ms` +
+      `\n  ratio ${result.ratio.toFixed(3)} (${note})\n`,
+  );
+  return result;
+}
+
+/** A realistic Okta user, as actions pass them through history. */
+function user(i: number) {
+  return {
+    id: `00u${String(i).padStart(17, '0')}`,
+    status: 'ACTIVE',
+    created: '2026-01-05T09:00:00.000Z',
+    activated: '2026-01-05T09:00:01.000Z',
+    statusChanged: '2026-01-05T09:00:01.000Z',
+    lastLogin: null,
+    lastUpdated: '2026-01-05T09:00:01.000Z',
+    passwordChanged: null,
+    profile: {
+      login: `user${i}@example.com`,
+      email: `user${i}@example.com`,
+      firstName: 'Ada',
+      lastName: `Lovelace ${i}`,
+      department: 'Engineering',
+      title: 'Software Engineer',
+      mobilePhone: '+44 20 7946 0958',
+    },
+  };
+}
+
+async function codecBenchmark(): Promise<Measured> {
+  const key = generateCodecKey('bench');
+  const codec = new AesGcmPayloadCodec(parseCodecKeys(`${key.id}:${key.key}`));
+  const page = Array.from({ length: 200 }, (_, i) => user(i)); // one page of users
+  const payloads: Payload[] = Array.from({ length: 50 }, () => defaultPayloadConverter.toPayload(page));
+  return sideBySide(
+    'codec: 50 payloads of one 200-user page, convert + encrypt + decrypt + parse',
+    30,
+    [
+      'JSON + AES-256-GCM codec',
+      async () => {
+        const decoded = await codec.decode(
+          await codec.encode(
+            payloads.map((p) => defaultPayloadConverter.toPayload(defaultPayloadConverter.fromPayload(p))),
+          ),
+        );
+        decoded.forEach((p) => defaultPayloadConverter.fromPayload(p));
+      },
+    ],
+    [
+      'JSON only (no codec)',
+      async () => {
+        payloads
+          .map((p) => defaultPayloadConverter.toPayload(defaultPayloadConverter.fromPayload(p)))
+          .forEach((p) => defaultPayloadConverter.fromPayload(p));
+      },
+    ],
+    'the cost of encrypting personal data in history',
+  );
+}
+
+async function tokenCacheBenchmark(): Promise<Measured> {
+  const t = await startTestOrg({ seedUsers: 5 });
+  const dir = await mkdtemp(join(tmpdir(), 'okta-bench-'));
+  try {
+    const connections = await loadConnections({ file: await writeEmulatorConnections(t.org, dir) });
+    const connection = connections.get('okta-automation')!;
+    const tokens = createTokenCache();
+    const url = new URL(`https://${t.org.domain}/api/v1/users?limit=1`);
+    const calls = 10;
+    return await sideBySide(
+      `token cache: ${calls} Management API calls of one session over TLS to the emulator`,
+      10,
+      [
+        'cached token (one token request per session)',
+        async () => {
+          for (let i = 0; i < calls; i++) {
+            const token = await tokens.get('bench-session', () => requestToken(connection));
+            await (await protectedRequest(connection, token, { method: 'GET', url })).arrayBuffer();
+          }
+        },
+      ],
+      [
+        'a new token for every call',
+        async () => {
+          for (let i = 0; i < calls; i++) {
+            const token = await requestToken(connection);
+            await (await protectedRequest(connection, token, { method: 'GET', url })).arrayBuffer();
+          }
+        },
+      ],
+      'what the per-process token cache saves',
+    );
+  } finally {
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const benchmarks: Record<string, () => Promise<Measured>> = {
+  codec: codecBenchmark,
+  'token-cache': tokenCacheBenchmark,
+};
+
+async function main() {
+  const filter = process.argv[2];
+  const results: Measured[] = [];
+  for (const [name, run] of Object.entries(benchmarks)) {
+    if (!filter || name.includes(filter)) results.push(await run());
+  }
+  const out = join(
+    dirname(fileURLToPath(import.meta.url)),
+    'results',
+    `${new Date().toISOString().replaceAll(':', '-')}.json`,
+  );
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  console.log(`Figures written to ${out}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
