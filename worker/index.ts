@@ -14,3 +14,6 @@ export {
   readCodecKeyFile,
 } from './keys.js';
 export type { CodecKeyring, GeneratedCodecKey } from './keys.js';
+export * from './build-id.js';
+export * from './config.js';
+export * from './create-worker.js';
