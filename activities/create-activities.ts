@@ -85,6 +85,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
           url,
           headers: init.headers,
           body: init.body,
+          signal: init.signal,
         });
         return abortable(request, init.signal);
       },

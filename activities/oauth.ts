@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApplicationFailure } from '@temporalio/common';
 import * as oidc from 'openid-client';
 import { OktaErrorType } from '../common/errors.js';
@@ -105,7 +106,8 @@ async function discover(connection: OAuthConnection): Promise<oidc.Configuration
   const state = stateOf(connection);
   let configuration: oidc.Configuration | undefined;
   const auth = clientAuthentication(connection, () => configuration?.serverMetadata().token_endpoint);
-  const customFetch: oidc.CustomFetch = (url, options) => state.fetch(url, options as RequestInit);
+  const customFetch: oidc.CustomFetch = (url, options) =>
+    state.fetch(url, withCallerSignal(options as RequestInit));
   const attempt = (algorithm: 'oauth2' | 'oidc') =>
     oidc.discovery(new URL(connection.issuer), connection.clientId, undefined, auth, {
       [oidc.customFetch]: customFetch,
@@ -317,6 +319,20 @@ export interface ProtectedRequest {
   url: URL | string;
   headers?: Record<string, string> | Headers;
   body?: string;
+  /** Aborts the HTTP request itself (activity cancellation, request timeout). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The signal of the protected-resource request in progress. openid-client's `fetchProtectedResource`
+ * takes no signal of its own, so the connection's custom fetch picks it up from here.
+ */
+const callerSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+function withCallerSignal(init: RequestInit): RequestInit {
+  const caller = callerSignal.getStore();
+  if (!caller) return init;
+  return { ...init, signal: init.signal ? AbortSignal.any([init.signal, caller]) : caller };
 }
 
 /**
@@ -340,18 +356,21 @@ export async function protectedRequest(
         headers,
         body: request.body,
         redirect: 'manual',
+        signal: request.signal,
       });
     }
     if (connection.type !== 'oauth2') throw new Error('an OAuth token needs an OAuth connection');
     const configuration = await configurationOf(connection);
-    return await oidc.fetchProtectedResource(
-      configuration,
-      token.accessToken,
-      url,
-      request.method,
-      request.body,
-      headers,
-      token.tokenType === 'DPoP' && token.dpop ? { DPoP: token.dpop } : undefined,
+    return await callerSignal.run(request.signal, () =>
+      oidc.fetchProtectedResource(
+        configuration,
+        token.accessToken,
+        url,
+        request.method,
+        request.body,
+        headers,
+        token.tokenType === 'DPoP' && token.dpop ? { DPoP: token.dpop } : undefined,
+      ),
     );
   } catch (err) {
     // A challenge (401 with WWW-Authenticate) is an answer, not a transport failure: hand it back.
