@@ -8,9 +8,32 @@ interface ListingProgress<T> {
   items: T[];
 }
 
+/**
+ * How often a listing heartbeats while a page request is in flight. Temporal delivers a cancellation to
+ * an activity only in the answer to a heartbeat, so a slow page must not silence the activity; the SDK
+ * throttles what actually reaches the server.
+ */
+export const HEARTBEAT_WHILE_WAITING_MS = 1_000;
+
 function isProgress<T>(value: unknown): value is ListingProgress<T> {
   const v = value as ListingProgress<T> | undefined;
   return typeof v?.next === 'string' && Array.isArray(v.items);
+}
+
+/** Runs one page request, heartbeating `progress` until it settles so cancellation can reach it. */
+async function fetchPage<T>(
+  ctx: ActionContext,
+  request: OktaRequest,
+  progress: ListingProgress<unknown> | undefined,
+): Promise<OktaResponse<T[]>> {
+  const beat = () => (progress ? ctx.heartbeat(progress) : ctx.heartbeat(undefined));
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_WHILE_WAITING_MS);
+  try {
+    return await ctx.client.request<T[]>(request);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
@@ -24,13 +47,17 @@ export async function listBounded<T>(
   limit: number,
 ): Promise<ListResult<T>> {
   const saved = ctx.lastHeartbeat();
-  let items: T[] = isProgress<T>(saved) ? saved.items : [];
-  let request: OktaRequest | undefined = isProgress<T>(saved) ? { method: 'GET', path: saved.next } : first;
+  let progress: ListingProgress<T> | undefined = isProgress<T>(saved) ? saved : undefined;
+  let items: T[] = progress?.items ?? [];
+  let request: OktaRequest | undefined = progress ? { method: 'GET', path: progress.next } : first;
   while (request && items.length < limit) {
-    const page: OktaResponse<T[]> = await ctx.client.request<T[]>(request);
+    const page: OktaResponse<T[]> = await fetchPage<T>(ctx, request, progress);
     items = items.concat(page.body);
     request = page.next ? { method: 'GET', path: page.next } : undefined;
-    if (request) ctx.heartbeat({ next: request.path, items } satisfies ListingProgress<T>);
+    if (request) {
+      progress = { next: request.path, items };
+      ctx.heartbeat(progress);
+    }
   }
   return { items: items.slice(0, limit), truncated: items.length > limit || request !== undefined };
 }
@@ -41,6 +68,6 @@ export async function listPage<T>(
   first: OktaRequest,
   cursor: string | undefined,
 ): Promise<Page<T>> {
-  const page = await ctx.client.request<T[]>(cursor ? { method: 'GET', path: cursor } : first);
+  const page = await fetchPage<T>(ctx, cursor ? { method: 'GET', path: cursor } : first, undefined);
   return { items: page.body, cursor: page.next };
 }
