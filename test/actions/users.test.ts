@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeleteResult, ListResult } from '../../common/actions.js';
+import type { OktaGroup } from '../../common/actions.js';
+import type { OktaUser } from '../../common/contract.js';
+import { act, actInSequence } from './workflows.js';
+import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
+
+let h: ActionsHarness;
+beforeAll(async () => {
+  h = await startActionsHarness({ seedUsers: 60 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const createUser = (tag: string, options: Record<string, unknown> = {}) =>
+  h.run<OktaUser>('users.create', { profile: newProfile(tag), ...options });
+
+describe('okta.users on the happy path', () => {
+  it('creates an activated user with a password as ACTIVE', async () => {
+    const user = await createUser('active', { password: 'correct-horse-1' });
+    expect(user.status).toBe('ACTIVE');
+    expect(user).not.toHaveProperty('credentials');
+    expect((await h.direct('GET', `/api/v1/users/${user.id}`)).body).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it('creates an activated user without a password as PROVISIONED', async () => {
+    expect((await createUser('provisioned')).status).toBe('PROVISIONED');
+  });
+
+  it('creates a user without activation as STAGED', async () => {
+    expect((await createUser('staged', { activate: false })).status).toBe('STAGED');
+  });
+
+  it('gets a user by id and by login', async () => {
+    const created = await createUser('get');
+    const byId = await h.run<OktaUser>('users.get', { user: created.id });
+    const byLogin = await h.run<OktaUser>('users.get', { user: created.profile.login });
+    expect(byId).toEqual(created);
+    expect(byLogin.id).toBe(created.id);
+    expect(byId).not.toHaveProperty('_links');
+  });
+
+  it('updates part of a profile and keeps the other attributes', async () => {
+    const created = await createUser('partial');
+    const updated = await h.run<OktaUser>('users.update', {
+      user: created.id,
+      profile: { title: 'Engineer' },
+    });
+    expect(updated.profile).toMatchObject({ ...created.profile, title: 'Engineer' });
+  });
+
+  it('replaces a whole profile on request', async () => {
+    const created = await h.run<OktaUser>('users.create', {
+      profile: { ...newProfile('replace'), title: 'Old title' },
+    });
+    const profile = { ...newProfile('replaced'), login: created.profile.login };
+    const replaced = await h.run<OktaUser>('users.update', { user: created.id, profile, replace: true });
+    expect(replaced.profile).toEqual(profile);
+  });
+
+  it('lists users up to the limit with a q prefix search', async () => {
+    const created = await createUser('qsearch');
+    const result = await h.run<ListResult<OktaUser>>('users.list', { q: created.profile.login, limit: 5 });
+    expect(result).toEqual({ items: [created], truncated: false });
+  });
+
+  it('lists users with a filter expression', async () => {
+    const created = await createUser('filter');
+    const result = await h.run<ListResult<OktaUser>>('users.list', {
+      filter: `profile.login eq "${created.profile.login}"`,
+    });
+    expect(result.items.map((u) => u.id)).toEqual([created.id]);
+  });
+
+  it('lists users with a search expression and says when more matched than the limit', async () => {
+    const result = await h.run<ListResult<OktaUser>>('users.list', {
+      search: 'status eq "ACTIVE"',
+      limit: 3,
+    });
+    expect(result.items).toHaveLength(3);
+    expect(result.items.every((u) => u.status === 'ACTIVE')).toBe(true);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('lists the groups of a user', async () => {
+    const user = await createUser('groups');
+    const groups = await h.run<ListResult<OktaGroup>>('users.groups', { user: user.profile.login });
+    expect(groups.items.map((g) => g.profile.name)).toEqual(['Everyone']);
+  });
+});
+
+describe('okta.users lifecycle operations', () => {
+  const cases: { name: string; from: () => Promise<OktaUser>; to: string }[] = [
+    {
+      name: 'activate',
+      from: () => createUser('activate', { activate: false, password: 'correct-horse-1' }),
+      to: 'ACTIVE',
+    },
+    { name: 'deactivate', from: () => createUser('deactivate'), to: 'DEPROVISIONED' },
+    { name: 'suspend', from: () => createUser('suspend', { password: 'correct-horse-1' }), to: 'SUSPENDED' },
+    { name: 'reactivate', from: () => createUser('reactivate'), to: 'PROVISIONED' },
+    {
+      name: 'resetPassword',
+      from: () => createUser('reset', { password: 'correct-horse-1' }),
+      to: 'RECOVERY',
+    },
+    {
+      name: 'expirePassword',
+      from: () => createUser('expire', { password: 'correct-horse-1' }),
+      to: 'PASSWORD_EXPIRED',
+    },
+    { name: 'unlock', from: () => createUser('unlock', { password: 'correct-horse-1' }), to: 'ACTIVE' },
+  ];
+  for (const c of cases) {
+    it(`${c.name} moves the user to ${c.to} and returns it with its new status`, async () => {
+      const user = await c.from();
+      const after = await h.run<OktaUser>(`users.${c.name}`, { user: user.id });
+      expect(after.id).toBe(user.id);
+      expect(after.status).toBe(c.to);
+      expect((await h.direct('GET', `/api/v1/users/${user.id}`)).body).toMatchObject({ status: c.to });
+    });
+  }
+
+  it('unsuspend returns a suspended user to ACTIVE', async () => {
+    const user = await createUser('unsuspend', { password: 'correct-horse-1' });
+    const [, after] = await h.execute<OktaUser[]>(actInSequence.name, [
+      h.session,
+      [
+        { name: 'users.suspend', options: { user: user.id } },
+        { name: 'users.unsuspend', options: { user: user.id } },
+      ],
+    ]);
+    expect(after!.status).toBe('ACTIVE');
+  });
+
+  it('lifecycle runs the operation it is given', async () => {
+    const user = await createUser('lifecycle', { password: 'correct-horse-1' });
+    const after = await h.execute<OktaUser>(act.name, [
+      h.session,
+      'users.lifecycle',
+      { user: user.id, operation: 'suspend' },
+    ]);
+    expect(after.status).toBe('SUSPENDED');
+  });
+});
+
+describe('okta.users.delete', () => {
+  it('deactivates then deletes an active user, and a retry after deletion succeeds', async () => {
+    const user = await createUser('delete', { password: 'correct-horse-1' });
+    const results = await h.execute<DeleteResult[]>(actInSequence.name, [
+      h.session,
+      [
+        { name: 'users.delete', options: { user: user.id } },
+        { name: 'users.delete', options: { user: user.id } },
+      ],
+    ]);
+    expect(results).toEqual([{ outcome: 'deleted' }, { outcome: 'alreadyDeleted' }]);
+    expect((await h.direct('GET', `/api/v1/users/${user.id}`)).status).toBe(404);
+  });
+
+  it('deletes a user that an earlier attempt had only deactivated', async () => {
+    const user = await createUser('half-deleted');
+    expect((await h.direct('DELETE', `/api/v1/users/${user.id}`)).status).toBe(204);
+    expect(await h.run('users.delete', { user: user.id })).toEqual({ outcome: 'deleted' });
+    expect((await h.direct('GET', `/api/v1/users/${user.id}`)).status).toBe(404);
+  });
+});
