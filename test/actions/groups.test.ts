@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeleteResult, ListResult, OktaGroup, Page, RawResponse } from '../../common/actions.js';
+import type { OktaUser } from '../../common/contract.js';
+import { actInSequence } from './workflows.js';
+import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
+
+let h: ActionsHarness;
+beforeAll(async () => {
+  h = await startActionsHarness({ seedUsers: 60 });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const newGroup = (name: string) =>
+  h.run<OktaGroup>('groups.create', { profile: { name: `${name} ${Math.random().toString(36).slice(2, 8)}` } });
+const newUser = () => h.run<OktaUser>('users.create', { profile: newProfile('member') });
+const memberIds = async (group: string) =>
+  (await h.run<ListResult<OktaUser>>('groups.members', { group })).items.map((u) => u.id);
+
+describe('okta.groups on the happy path', () => {
+  it('creates a group and gets it by id', async () => {
+    const created = await h.run<OktaGroup>('groups.create', {
+      profile: { name: `Contractors EU ${Date.now()}`, description: 'External staff' },
+    });
+    expect(created).toMatchObject({ type: 'OKTA_GROUP', profile: { description: 'External staff' } });
+    expect(created).not.toHaveProperty('_links');
+    expect(await h.run<OktaGroup>('groups.get', { group: created.id })).toEqual(created);
+  });
+
+  it('lists groups with a q prefix search', async () => {
+    const group = await newGroup('Prefix');
+    const result = await h.run<ListResult<OktaGroup>>('groups.list', { q: group.profile.name });
+    expect(result).toEqual({ items: [group], truncated: false });
+  });
+
+  it('lists groups with a search expression', async () => {
+    const group = await newGroup('Searched');
+    const result = await h.run<ListResult<OktaGroup>>('groups.list', {
+      search: `profile.name eq "${group.profile.name}"`,
+    });
+    expect(result.items.map((g) => g.id)).toEqual([group.id]);
+  });
+
+  it('lists groups page by page with a cursor', async () => {
+    const first = await h.run<Page<OktaGroup>>('groups.listPage', { pageSize: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.cursor).toMatch(/^https:\/\/companyabc\.okta\.com\/api\/v1\/groups\?/);
+    const second = await h.run<Page<OktaGroup>>('groups.listPage', { pageSize: 2, cursor: first.cursor });
+    expect(second.items).toHaveLength(2);
+    expect(second.items.map((g) => g.id)).not.toContain(first.items[0]!.id);
+  });
+
+  it('updates a group profile', async () => {
+    const group = await newGroup('Rename me');
+    const name = `Renamed ${Date.now()}`;
+    const updated = await h.run<OktaGroup>('groups.update', { group: group.id, profile: { name } });
+    expect(updated.profile.name).toBe(name);
+    expect((await h.direct('GET', `/api/v1/groups/${group.id}`)).body).toMatchObject({ profile: { name } });
+  });
+
+  it('deletes a group, and deleting it again is a success', async () => {
+    const group = await newGroup('Delete me');
+    const results = await h.execute<DeleteResult[]>(actInSequence.name, [
+      h.session,
+      [
+        { name: 'groups.delete', options: { group: group.id } },
+        { name: 'groups.delete', options: { group: group.id } },
+      ],
+    ]);
+    expect(results).toEqual([{ outcome: 'deleted' }, { outcome: 'alreadyDeleted' }]);
+    expect((await h.direct('GET', `/api/v1/groups/${group.id}`)).status).toBe(404);
+  });
+});
+
+describe('okta.groups membership', () => {
+  it('adds a user by id and lists them as a member', async () => {
+    const [group, user] = await Promise.all([newGroup('Members'), newUser()]);
+    await h.run('groups.addUser', { group: group.id, user: user.id });
+    expect(await memberIds(group.id)).toEqual([user.id]);
+  });
+
+  it('adds a user by login', async () => {
+    const [group, user] = await Promise.all([newGroup('By login'), newUser()]);
+    await h.run('groups.addUser', { group: group.id, user: user.profile.login });
+    expect(await memberIds(group.id)).toEqual([user.id]);
+  });
+
+  it('treats adding a member twice as a success', async () => {
+    const [group, user] = await Promise.all([newGroup('Twice'), newUser()]);
+    const add = { name: 'groups.addUser', options: { group: group.id, user: user.id } };
+    await h.execute(actInSequence.name, [h.session, [add, add]]);
+    expect(await memberIds(group.id)).toEqual([user.id]);
+  });
+
+  it('removes a member, and removing them again is a success', async () => {
+    const [group, user] = await Promise.all([newGroup('Remove'), newUser()]);
+    const remove = { name: 'groups.removeUser', options: { group: group.id, user: user.id } };
+    await h.execute(actInSequence.name, [
+      h.session,
+      [{ name: 'groups.addUser', options: { group: group.id, user: user.id } }, remove, remove],
+    ]);
+    expect(await memberIds(group.id)).toEqual([]);
+  });
+
+  it('lists members page by page with a cursor', async () => {
+    const group = await newGroup('Paged members');
+    const users = await Promise.all([newUser(), newUser(), newUser()]);
+    for (const u of users) await h.run('groups.addUser', { group: group.id, user: u.id });
+    const first = await h.run<Page<OktaUser>>('groups.membersPage', { group: group.id, pageSize: 2 });
+    const second = await h.run<Page<OktaUser>>('groups.membersPage', {
+      group: group.id,
+      pageSize: 2,
+      cursor: first.cursor,
+    });
+    expect([...first.items, ...second.items].map((u) => u.id).sort()).toEqual(users.map((u) => u.id).sort());
+    expect(second.cursor).toBeUndefined();
+  });
+});
+
+describe('okta.request', () => {
+  it('calls any Management API path with the session and returns status, body and cursor', async () => {
+    const res = await h.run<RawResponse>('request', {
+      method: 'GET',
+      path: '/api/v1/users',
+      query: { limit: '2' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(2);
+    expect(res.cursor).toMatch(/^https:\/\/companyabc\.okta\.com\/api\/v1\/users\?.*after=/);
+  });
+
+  it('sends a body and answers 204 without one', async () => {
+    const [group, user] = await Promise.all([newGroup('Raw'), newUser()]);
+    const res = await h.run<RawResponse>('request', {
+      method: 'PUT',
+      path: `/api/v1/groups/${group.id}/users/${user.id}`,
+    });
+    expect(res).toEqual({ status: 204, body: null });
+    expect(await memberIds(group.id)).toEqual([user.id]);
+  });
+});
