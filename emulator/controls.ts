@@ -5,6 +5,7 @@ import type { AuthState } from './auth/adapter.js';
 import { FaultSpecSchema, type FaultInjector } from './faults.js';
 import type { RateLimiter, RateLimitFamily } from './rate-limits.js';
 import type { RequestLog } from './request-log.js';
+import type { SeedOptions } from './seed.js';
 import type { OrgStore } from './store.js';
 
 /** Path prefix of the test controls. */
@@ -15,6 +16,8 @@ const SeedBodySchema = z.object({
   randomSeed: z.number().int().optional(),
 });
 
+const ResetBodySchema = z.object({ empty: z.boolean().optional() });
+
 const RateLimitsBodySchema = z.record(z.string(), z.number().int().min(0));
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -22,7 +25,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * Serves the test-only controls under `/__emulator/`, all behind `Authorization: Bearer <adminSecret>`:
  *
- * - `POST reset`: empty org (only "Everyone"), no tokens, faults, request log or rate-limit windows.
+ * - `POST reset` `{ empty? }`: the org as it started (its start seed, same ids, or empty when it started
+ *   empty; `{ "empty": true }` for only "Everyone"), with no tokens, faults, request log or rate-limit
+ *   windows.
  * - `POST seed` `{ users?, randomSeed? }`: replace the org's users and groups with the seed.
  * - `POST faults` (see `FaultSpecSchema`), `GET faults`, `DELETE faults`.
  * - `PUT rate-limits` `{ family: budget }`: change rate-limit budgets.
@@ -32,6 +37,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function createControls(deps: {
   adminSecret: string;
   store: OrgStore;
+  /** The seed the org started with; `POST reset` restores it. Undefined: the org started empty. */
+  startSeed?: SeedOptions;
   authState: AuthState;
   faults: FaultInjector;
   requestLog: RequestLog;
@@ -50,13 +57,16 @@ export function createControls(deps: {
     const route = `${req.method} ${url.pathname.slice(CONTROLS_PATH.length)}`;
     try {
       switch (route) {
-        case 'POST reset':
-          deps.store.reset();
+        case 'POST reset': {
+          const { empty } = ResetBodySchema.parse(await readJson(req));
+          if (empty || !deps.startSeed) deps.store.reset();
+          else deps.store.seed(deps.startSeed);
           deps.authState.clear();
           deps.faults.clear();
           deps.requestLog.clear();
           deps.rateLimits.reset();
           return sendJson(res, 200, { counts: deps.store.counts() });
+        }
         case 'POST seed': {
           const body = SeedBodySchema.parse(await readJson(req));
           deps.store.seed(body);

@@ -91,17 +91,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const oauthHandler = provider.callback();
   const signIn = createSignInHandler({ provider, credentials });
 
-  const store = openStore({
-    storage: options.storage ?? 'sqlite',
-    stateDir,
-    seed: options.seedUsers === undefined ? {} : { users: options.seedUsers },
-  });
+  const startSeed = options.seedUsers === undefined ? {} : { users: options.seedUsers };
+  const store = openStore({ storage: options.storage ?? 'sqlite', stateDir, seed: startSeed });
   const rateLimits = createRateLimiter(options.rateLimits);
   const authenticate = createAuthenticate({ provider, domain, apiToken: credentials.apiToken });
   const managementApi = createManagementApi({ store, authenticate, rateLimits });
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
-  const controls = createControls({ adminSecret, store, authState, faults, requestLog, rateLimits });
+  const controls = createControls({ adminSecret, store, startSeed, authState, faults, requestLog, rateLimits });
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // oidc-provider runs with `proxy = true`: these make every URL it builds the org domain's.

@@ -68,7 +68,8 @@ export async function authorizeWithScriptedAdmin(options: {
 
 /** A small client for the emulator's `/__emulator/*` test controls. */
 export interface EmulatorControls {
-  reset(): Promise<void>;
+  /** Restores the org's start seed (same ids) and forgets tokens, faults, the log and rate-limit windows. */
+  reset(options?: { empty?: boolean }): Promise<void>;
   seed(options?: { users?: number; randomSeed?: number }): Promise<void>;
   addFault(spec: FaultSpecInput): Promise<{ id: string }>;
   clearFaults(): Promise<void>;
@@ -99,7 +100,7 @@ export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecr
     return text ? JSON.parse(text) : undefined;
   };
   return {
-    reset: async () => void (await call('POST', 'reset')),
+    reset: async (options = {}) => void (await call('POST', 'reset', options)),
     seed: async (options = {}) => void (await call('POST', 'seed', options)),
     addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
     clearFaults: async () => void (await call('DELETE', 'faults')),

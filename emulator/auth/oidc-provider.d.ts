@@ -48,6 +48,8 @@ declare module 'oidc-provider' {
     grantTypeAllowed(type: string): boolean;
     redirectUriAllowed(value: string): boolean;
     redirectUris: string[];
+    /** The client's `dpop_bound_access_tokens` metadata: it must present DPoP proofs. */
+    dpopBoundAccessTokens?: boolean;
   }
 
   export interface TokenInstance {

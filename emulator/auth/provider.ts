@@ -1,6 +1,7 @@
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthState } from './adapter.js';
-import { OIDC_SCOPES, OKTA_SCOPES, publicJwk, type OrgCredentials, type SeededClient } from './clients.js';
+import { OIDC_SCOPES, publicJwk, type OrgCredentials, type SeededClient } from './clients.js';
+import { OKTA_SCOPE_CATALOGUE } from './okta-scopes.js';
 
 /** Where Okta's org authorization server serves each endpoint (issuer `https://{domain}`). */
 export const OAUTH2_ROUTES = {
@@ -18,7 +19,8 @@ export const OAUTH2_ROUTES = {
 export const SIGN_IN_PATH = '/login/interaction/';
 
 /** Okta's answer when a client assertion is addressed to anything but the endpoint invoked. */
-export const WRONG_AUDIENCE_DESCRIPTION = 'The audience claim for client_assertion must be the endpoint invoked for the request.';
+export const WRONG_AUDIENCE_DESCRIPTION =
+  'The audience claim for client_assertion must be the endpoint invoked for the request.';
 
 export interface AuthorizationServerOptions {
   /** The org domain, e.g. `companyabc.okta.com`; the issuer is `https://{domain}`. */
@@ -46,7 +48,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     jwks: { keys: [credentials.signingKey] },
     cookies: { keys: credentials.cookieKeys },
     routes: OAUTH2_ROUTES,
-    scopes: [...OIDC_SCOPES, ...OKTA_SCOPES],
+    // Every okta.* scope Okta publishes, so one an app was not granted (okta.apps.read included) is
+    // refused with invalid_scope, as Okta does, instead of being ignored as a scope nobody knows.
+    scopes: [...OIDC_SCOPES, ...OKTA_SCOPE_CATALOGUE],
     claims: {
       openid: ['sub'],
       profile: ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
@@ -57,8 +61,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: tokenBelongsToCaller },
+      revocation: { enabled: true, allowedPolicy: tokenBelongsToCaller },
       userinfo: { enabled: true },
       dPoP: { enabled: true },
     },
@@ -73,7 +77,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       Session: 2 * 3600,
       Grant: 90 * 24 * 3600,
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${SIGN_IN_PATH}${interaction.uid}` },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${SIGN_IN_PATH}${interaction.uid}`,
+    },
     findAccount: (_ctx: unknown, sub: string) =>
       sub === admin.userId
         ? {
@@ -100,13 +106,53 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     },
   });
   provider.proxy = true;
+  ignoreUnsolicitedDpopProofs(provider);
   allowAnyLoopbackPort(provider);
   answerMissingDpopLikeOkta(provider);
   return provider;
 }
 
+/**
+ * An app may revoke or introspect only the tokens issued to it. Another app's token is not revoked and
+ * introspects as `{ "active": false }`; both endpoints still answer 200, as RFC 7009 and RFC 7662 ask.
+ */
+async function tokenBelongsToCaller(
+  _ctx: KoaContextWithOIDC,
+  client: { clientId: string },
+  token: { clientId?: string },
+): Promise<boolean> {
+  return token.clientId === client.clientId;
+}
+
+/**
+ * Okta binds tokens to a DPoP proof only for apps that require DPoP; other apps' token requests get a
+ * Bearer token even when they carry a proof (Okta's SDKs send one on every token request).
+ * oidc-provider would bind the token whenever a proof is present, so the `DPoP` header of a token
+ * request is hidden from it once the authenticated client turns out not to require DPoP.
+ */
+function ignoreUnsolicitedDpopProofs(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    const proof = ctx.req.headers.dpop;
+    if (ctx.method === 'POST' && ctx.path === OAUTH2_ROUTES.token && proof !== undefined) {
+      Object.defineProperty(ctx.req.headers, 'dpop', {
+        configurable: true,
+        enumerable: true,
+        // Read by oidc-provider only after client authentication, when `ctx.oidc.client` is known.
+        get: () => {
+          const client = (ctx.oidc as typeof ctx.oidc | undefined)?.client;
+          return client && !client.dpopBoundAccessTokens ? undefined : proof;
+        },
+      });
+    }
+    await next();
+  });
+}
+
 /** Okta requires a client assertion's `aud` to be exactly the URL of the endpoint invoked. */
-async function assertOktaAssertionAudience(ctx: KoaContextWithOIDC, claims: { aud?: unknown }): Promise<void> {
+async function assertOktaAssertionAudience(
+  ctx: KoaContextWithOIDC,
+  claims: { aud?: unknown },
+): Promise<void> {
   const expected = ctx.oidc.urlFor(ctx.oidc.route);
   const aud = claims.aud;
   if (aud === expected || (Array.isArray(aud) && aud.length === 1 && aud[0] === expected)) return;

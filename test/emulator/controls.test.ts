@@ -110,9 +110,9 @@ describe('test controls', () => {
     );
   });
 
-  it('reset forgets issued tokens and empties the org; seed fills it again', async () => {
+  it('reset with empty forgets issued tokens and empties the org; seed fills it again', async () => {
     const token = await getToken();
-    await t.controls.reset();
+    await t.controls.reset({ empty: true });
     const res = await t.fetch(`${origin}/api/v1/users?limit=1`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
     expect(await t.controls.tokens()).toEqual([]);
