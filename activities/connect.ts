@@ -5,7 +5,14 @@ import { OktaErrorType } from '../common/errors.js';
 import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import { assertRequiredScopes, discoverOrg, protectedRequest, requestToken, type Token } from './oauth.js';
+import {
+  assertRequiredScopes,
+  discoverOrg,
+  protectedRequest,
+  requestToken,
+  retryDelayFromHeaders,
+  type Token,
+} from './oauth.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */
@@ -82,7 +89,15 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
     );
   }
   const type = response.status === 429 ? OktaErrorType.OktaRateLimited : OktaErrorType.OktaUnavailable;
-  throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`);
+  // On 429, retry when the rate-limit window resets (measured against the response's own Date).
+  const date = Date.parse(response.headers.get('date') ?? '');
+  const delay =
+    response.status === 429
+      ? retryDelayFromHeaders(response.headers, Number.isFinite(date) ? date : Date.now())
+      : undefined;
+  throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`, {
+    ...(delay ? { nextRetryDelay: delay } : {}),
+  });
 }
 
 /**
