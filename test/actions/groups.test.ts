@@ -13,7 +13,9 @@ afterAll(async () => {
 });
 
 const newGroup = (name: string) =>
-  h.run<OktaGroup>('groups.create', { profile: { name: `${name} ${Math.random().toString(36).slice(2, 8)}` } });
+  h.run<OktaGroup>('groups.create', {
+    profile: { name: `${name} ${Math.random().toString(36).slice(2, 8)}` },
+  });
 const newUser = () => h.run<OktaUser>('users.create', { profile: newProfile('member') });
 const memberIds = async (group: string) =>
   (await h.run<ListResult<OktaUser>>('groups.members', { group })).items.map((u) => u.id);
