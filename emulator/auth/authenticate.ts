@@ -4,6 +4,7 @@ import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { TokenInstance } from 'oidc-provider';
 import { OKTA_SCOPES } from './clients.js';
+import { DPOP_SIGNING_ALGORITHMS } from './provider.js';
 
 /** Who called the Management API, and with which okta.* scopes. */
 export type ApiCaller = { kind: 'oauth' | 'ssws'; clientId?: string; scopes: string[] };
@@ -22,7 +23,7 @@ export type Authenticate = (
 
 type Rejection = Exclude<Awaited<ReturnType<Authenticate>>, ApiCaller>;
 
-const DPOP_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+const DPOP_ALGORITHMS: string[] = [...DPOP_SIGNING_ALGORITHMS];
 /** How far a DPoP proof's `iat` may be from now. */
 const DPOP_MAX_SKEW_SECONDS = 300;
 
@@ -70,7 +71,8 @@ export function createAuthenticate(deps: {
     if (scheme !== 'bearer' && scheme !== 'dpop') return reject('The authorization scheme is not supported.');
 
     const token = await findToken(credential);
-    if (!token || !token.isValid) return reject('The access token is invalid.', scheme === 'dpop' ? 'DPoP' : 'Bearer');
+    if (!token || !token.isValid)
+      return reject('The access token is invalid.', scheme === 'dpop' ? 'DPoP' : 'Bearer');
 
     if (token.jkt || scheme === 'dpop') {
       if (!token.jkt || scheme !== 'dpop') {
@@ -79,10 +81,19 @@ export function createAuthenticate(deps: {
       const problem = await checkDpopProof(req, url, credential, token.jkt);
       if (problem) return reject(problem, 'DPoP', 'invalid_dpop_proof');
     }
-    return { kind: 'oauth', clientId: token.clientId, scopes: (token.scope ?? '').split(' ').filter(Boolean) };
+    return {
+      kind: 'oauth',
+      clientId: token.clientId,
+      scopes: (token.scope ?? '').split(' ').filter(Boolean),
+    };
   };
 
-  async function checkDpopProof(req: IncomingMessage, url: URL, accessToken: string, jkt: string): Promise<string | undefined> {
+  async function checkDpopProof(
+    req: IncomingMessage,
+    url: URL,
+    accessToken: string,
+    jkt: string,
+  ): Promise<string | undefined> {
     const proof = req.headers.dpop;
     if (typeof proof !== 'string' || !proof) return 'The DPoP proof is missing.';
     let payload: Record<string, unknown>;
@@ -97,14 +108,16 @@ export function createAuthenticate(deps: {
     const nowSeconds = Math.floor(now() / 1000);
     const htu = `https://${deps.domain}${url.pathname}`;
     if (payload.htm !== req.method) return 'The DPoP proof is for another HTTP method.';
-    if (typeof payload.htu !== 'string' || stripQuery(payload.htu) !== htu) return 'The DPoP proof is for another URL.';
+    if (typeof payload.htu !== 'string' || stripQuery(payload.htu) !== htu)
+      return 'The DPoP proof is for another URL.';
     if (typeof payload.iat !== 'number' || Math.abs(payload.iat - nowSeconds) > DPOP_MAX_SKEW_SECONDS) {
       return 'The DPoP proof is too old or from the future.';
     }
     if (payload.ath !== createHash('sha256').update(accessToken).digest('base64url')) {
       return 'The DPoP proof is not bound to this access token.';
     }
-    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== jkt) return 'The DPoP proof key is not the one the token is bound to.';
+    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== jkt)
+      return 'The DPoP proof key is not the one the token is bound to.';
     if (typeof payload.jti !== 'string' || !payload.jti) return 'The DPoP proof has no jti.';
     for (const [id, expires] of seenProofs) if (expires < nowSeconds) seenProofs.delete(id);
     if (seenProofs.has(payload.jti)) return 'The DPoP proof was already used.';

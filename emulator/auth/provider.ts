@@ -15,6 +15,9 @@ export const OAUTH2_ROUTES = {
   pushed_authorization_request: '/oauth2/v1/par',
 } as const;
 
+/** The DPoP proof algorithms Okta accepts (its discovery documents list exactly these). */
+export const DPOP_SIGNING_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512'] as const;
+
 /** Path prefix of the sign-in and consent pages (the interaction), outside `/oauth2/v1/`. */
 export const SIGN_IN_PATH = '/login/interaction/';
 
@@ -57,6 +60,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       email: ['email', 'email_verified'],
     },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_SIGNING_ALGORITHMS] },
     responseTypes: ['code'],
     features: {
       devInteractions: { enabled: false },
