@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/**
+ * New hires and the onboarding report: the input and output of the sample onboarding workflows
+ * (`workflows/onboarding.ts`). Pure schemas and types, checked by the client before it starts a workflow
+ * and again by the workflows themselves.
+ */
+
+const text = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .min(1, `must be ${what}`)
+    .max(100, `must be ${what} of at most 100 characters`);
+
+/** One person to onboard. `login` is the Okta username; `groups` are Okta group names. */
+export const NewHireSchema = z.strictObject({
+  login: z.email('must be the Okta login, an email address such as ada.lovelace@example.com'),
+  /** Defaults to the login. */
+  email: z.email('must be an email address').optional(),
+  firstName: text('the first name'),
+  lastName: text('the last name'),
+  department: text('the department, e.g. Engineering'),
+  title: text('the job title'),
+  /** Okta group names; groups that do not exist yet are created. */
+  groups: z
+    .array(text('an Okta group name'), { error: 'must be a list of Okta group names' })
+    .max(50, 'must list at most 50 groups')
+    .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, {
+      error: 'must not list a group twice',
+    })
+    .default([]),
+  employeeNumber: text('the employee number').optional(),
+  /** ISO date, e.g. 2025-07-01. */
+  startDate: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date such as 2025-07-01')
+    .optional(),
+  city: text('the city').optional(),
+  manager: z.email("must be the manager's login").optional(),
+});
+export type NewHire = z.infer<typeof NewHireSchema>;
+export type NewHireInput = z.input<typeof NewHireSchema>;
+
+/** The most hires one onboarding workflow takes: its progress (per-hire status) lives in workflow state. */
+export const MAX_HIRES_PER_RUN = 500;
+
+/** A list of new hires: at least one, each login once. */
+export const NewHiresSchema = z
+  .array(NewHireSchema, { error: 'must be a list of new hires' })
+  .min(1, 'must list at least one new hire')
+  .max(MAX_HIRES_PER_RUN, `must list at most ${MAX_HIRES_PER_RUN} new hires; split the file`)
+  .superRefine((hires, ctx) => {
+    const seen = new Map<string, number>();
+    hires.forEach((hire, index) => {
+      const login = hire.login.toLowerCase();
+      const first = seen.get(login);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'login'],
+          message: `duplicates the login of hire ${first}: each login must appear once`,
+        });
+      } else seen.set(login, index);
+    });
+  });
+
+/** How many child workflows the onboarding parent runs at once unless told otherwise. */
+export const DEFAULT_ONBOARDING_CONCURRENCY = 5;
+
+/** Input of the `onboardNewHires` workflow. */
+export const OnboardingInputSchema = z.strictObject({
+  hires: NewHiresSchema,
+  /** The Okta org domain, e.g. `companyabc.okta.com`. */
+  domain: z.string({ error: 'must be the Okta org domain' }).trim().min(1, 'must be the Okta org domain'),
+  /** The OAuth 2.0 connection configured on the workers. */
+  connection: z
+    .string({ error: 'must be the name of a connection configured on the workers' })
+    .trim()
+    .min(1, 'must be the name of a connection configured on the workers'),
+  /** Child workflows at once (default 5). */
+  concurrency: z.number().int().min(1).max(50).default(DEFAULT_ONBOARDING_CONCURRENCY),
+});
+export type OnboardingInput = z.input<typeof OnboardingInputSchema>;
+
+/** Where one hire stands in an onboarding run. */
+export const HireStatus = {
+  pending: 'pending',
+  running: 'running',
+  created: 'created',
+  alreadyProvisioned: 'alreadyProvisioned',
+  failed: 'failed',
+} as const;
+export type HireStatus = (typeof HireStatus)[keyof typeof HireStatus];
+
+/** What `provisionNewHire` returns. */
+export interface ProvisionResult {
+  login: string;
+  userId: string;
+  /** `created` now, or `alreadyProvisioned`: a user with this login existed. */
+  status: 'created' | 'alreadyProvisioned';
+  /** The group names the user is now a member of (those of the hire). */
+  groups: string[];
+}
+
+/** One hire's line in the progress and in the final report. */
+export interface HireProgress {
+  login: string;
+  status: HireStatus;
+  userId?: string;
+  groups?: string[];
+  /** Why it failed (status `failed`). */
+  error?: string;
+}
+
+/** The `progress` query's answer, and the onboarding workflow's result once `finished`. */
+export interface OnboardingProgress {
+  total: number;
+  /** Hires whose child workflow completed (created or already provisioned). */
+  done: number;
+  failed: number;
+  finished: boolean;
+  hires: HireProgress[];
+}
+
+/** The name of the onboarding workflow's progress query. */
+export const ONBOARDING_PROGRESS_QUERY = 'progress';
+
+/** The Okta profile of a new hire. */
+export function toProfile(hire: NewHire): {
+  login: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  [attribute: string]: string;
+} {
+  return {
+    login: hire.login,
+    email: hire.email ?? hire.login,
+    firstName: hire.firstName,
+    lastName: hire.lastName,
+    displayName: `${hire.firstName} ${hire.lastName}`,
+    department: hire.department,
+    title: hire.title,
+    userType: 'Employee',
+    ...(hire.employeeNumber ? { employeeNumber: hire.employeeNumber } : {}),
+    ...(hire.city ? { city: hire.city } : {}),
+    ...(hire.manager ? { manager: hire.manager } : {}),
+  };
+}
+
+/** The workflow id of the child that provisions a hire: one per login, so a hire is never provisioned twice at once. */
+export function provisionWorkflowId(login: string): string {
+  return `provision-${login.toLowerCase()}`;
+}
+
+/**
+ * Readable problems of a zod error, one per field, e.g. `hires.3.login: must be the Okta login, ...`.
+ * Never includes the rejected values (they are personal data).
+ */
+export function describeIssues(error: z.ZodError, prefix?: string): string[] {
+  return error.issues.map((issue) => {
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
+    const message =
+      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    return `${path || 'input'}: ${message}`;
+  });
+}
