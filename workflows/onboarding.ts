@@ -1,0 +1,157 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  defineQuery,
+  executeChild,
+  setHandler,
+} from '@temporalio/workflow';
+import type { OktaGroup } from '../common/actions.js';
+import { OktaErrorType } from '../common/errors.js';
+import {
+  NewHireSchema,
+  ONBOARDING_PROGRESS_QUERY,
+  OnboardingInputSchema,
+  provisionWorkflowId,
+  toProfile,
+  type HireProgress,
+  type NewHire,
+  type OnboardingInput,
+  type OnboardingProgress,
+  type ProvisionResult,
+} from '../common/new-hire.js';
+import { okta } from './okta.js';
+import { parseInput } from './validation.js';
+import { pinned } from './versioning.js';
+
+/**
+ * Sample workflows: onboarding a list of new hires. The parent connects once with a GLOBAL session, which
+ * every child sees by name, and provisions each hire in its own child workflow.
+ */
+
+/** The session the parent opens and its children use. */
+const SESSION = 'okta';
+
+/** The parent's progress: total, done, failed, and each hire's status. */
+export const progressQuery = defineQuery<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY);
+
+/** The Okta failure type behind an action's failure, if any. */
+function oktaErrorType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+/** The innermost message of a failure chain: what went wrong, without the wrapping. */
+function rootMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
+/**
+ * Onboards new hires: connects to the org (a global session named `okta`), then runs one
+ * {@link provisionNewHire} child per hire (workflow id `provision-<login>`), `concurrency` at a time.
+ * A hire that fails is reported, not retried by the parent; the others go on. Progress is kept in workflow
+ * state and answered by the `progress` query; the result is the final progress.
+ *
+ * @example
+ * await client.workflow.execute('onboardNewHires', {
+ *   args: [{ hires, domain: 'companyabc.okta.com', connection: 'okta-automation' }], taskQueue, workflowId });
+ */
+export const onboardNewHires = pinned(async function onboardNewHires(
+  input: OnboardingInput,
+): Promise<OnboardingProgress> {
+  const hires: HireProgress[] = [];
+  const snapshot = (finished: boolean): OnboardingProgress => ({
+    total: hires.length,
+    done: hires.filter((h) => h.status === 'created' || h.status === 'alreadyProvisioned').length,
+    failed: hires.filter((h) => h.status === 'failed').length,
+    finished,
+    hires: hires.map((h) => ({ ...h })),
+  });
+  setHandler(progressQuery, () => snapshot(false));
+
+  const {
+    hires: people,
+    domain,
+    connection,
+    concurrency,
+  } = parseInput(OnboardingInputSchema, input, 'onboardNewHires');
+  for (const hire of people) hires.push({ login: hire.login, status: 'pending' });
+
+  await okta.connect({ domain, connection, session: { global: SESSION } });
+
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < people.length) {
+      const index = next++;
+      const hire = people[index]!;
+      const line = hires[index]!;
+      line.status = 'running';
+      try {
+        const result = await executeChild(provisionNewHire, {
+          args: [hire],
+          workflowId: provisionWorkflowId(hire.login),
+        });
+        Object.assign(line, { status: result.status, userId: result.userId, groups: result.groups });
+      } catch (err) {
+        Object.assign(line, { status: 'failed', error: rootMessage(err) });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, people.length) }, lane));
+  return snapshot(true);
+});
+
+/**
+ * Provisions one new hire on the parent's global `okta` session: finds the user by login or creates it
+ * (activated), then puts it in each of the hire's groups, creating a group that does not exist yet.
+ * Safe to run again: an existing user is `alreadyProvisioned`, and adding a member twice is a success.
+ */
+export const provisionNewHire = pinned(async function provisionNewHire(
+  input: NewHire,
+): Promise<ProvisionResult> {
+  const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
+  let status: ProvisionResult['status'] = 'alreadyProvisioned';
+  let user;
+  try {
+    user = await okta.users.get({ session: SESSION, user: hire.login });
+  } catch (err) {
+    if (oktaErrorType(err) !== OktaErrorType.OktaNotFound) throw err;
+    user = await okta.users.create({ session: SESSION, profile: toProfile(hire), activate: true });
+    status = 'created';
+  }
+  for (const name of hire.groups) {
+    const group = await findOrCreateGroup(name);
+    await okta.groups.addUser({ session: SESSION, group: group.id, user: user.id });
+  }
+  return { login: hire.login, userId: user.id, status, groups: hire.groups };
+});
+
+/** The group with exactly this name (case-insensitive, as Okta compares names), if any. */
+async function findGroup(name: string): Promise<OktaGroup | undefined> {
+  // `q` is a prefix search on the name: keep the exact match only.
+  const { items } = await okta.groups.list({ session: SESSION, q: name, limit: 200 });
+  return items.find((g) => g.profile.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Looks a group up by name, or creates it. Two children may race to create the same new group: Okta
+ * refuses the second one ("An object with this field already exists": OktaConflict), and the loser looks
+ * the winner's group up.
+ */
+async function findOrCreateGroup(name: string): Promise<OktaGroup> {
+  const existing = await findGroup(name);
+  if (existing) return existing;
+  try {
+    return await okta.groups.create({
+      session: SESSION,
+      profile: { name, description: 'Created by temporal-okta onboarding' },
+    });
+  } catch (err) {
+    if (oktaErrorType(err) !== OktaErrorType.OktaConflict) throw err;
+    const created = await findGroup(name);
+    if (!created) throw err;
+    return created;
+  }
+}
