@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { packageRoot } from '../worker/build-id.js';
+
+/** The demo's state directory unless `TEMPORAL_OKTA_STATE_DIR` says otherwise (git-ignored). */
+export const DEFAULT_STATE_DIR = '.temporal-okta';
+
+/** The demo's own task queue and deployment name, so it never takes over a deployment of yours. */
+export const DEMO_TASK_QUEUE = 'temporal-okta-demo';
+
+/** The file of the demo's codec key inside the state directory (created when no key is configured). */
+export const DEMO_CODEC_KEY_FILE = 'codec-keys.json';
+
+/** The new hires shipped with the package (`samples/new-hires.json`). */
+export function sampleNewHiresFile(): string {
+  return join(packageRoot(), 'samples', 'new-hires.json');
+}

@@ -1,0 +1,264 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { findConnection } from '../activities/connect.js';
+import { CONNECTIONS_ENV_VAR, loadConnections, type Connections } from '../activities/connections.js';
+import { createOktaActivities } from '../activities/create-activities.js';
+import type { OnboardingProgress } from '../common/new-hire.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
+import { startEmulator, type RunningEmulator } from '../emulator/server.js';
+import { defaultBuildId } from '../worker/build-id.js';
+import { createOktaWorker } from '../worker/create-worker.js';
+import { createDataConverter } from '../worker/data-converter.js';
+import {
+  CODEC_KEYS_ENV,
+  CODEC_KEYS_FILE_ENV,
+  loadCodecKeysFromEnv,
+  loadOrCreateKeyFile,
+} from '../worker/keys.js';
+import { promoteBuild } from './deployments.js';
+import {
+  DEFAULT_STATE_DIR,
+  DEMO_CODEC_KEY_FILE,
+  DEMO_TASK_QUEUE,
+  sampleNewHiresFile,
+} from './demo-config.js';
+import {
+  followOnboarding,
+  loadNewHires,
+  printOnboardingReport,
+  startOnboarding,
+  workflowUrl,
+} from './onboarding.js';
+import { writeLine, type Output } from './progress.js';
+import { connectToTemporal, isReachable, startDevServer, type TemporalTarget } from './temporal-server.js';
+
+export interface DemoOptions {
+  /** The new hires file; default `samples/new-hires.json`. */
+  file?: string;
+  /** Codec key, emulator state (SQLite) and connections file; default `TEMPORAL_OKTA_STATE_DIR` or `.temporal-okta`. */
+  stateDir?: string;
+  /**
+   * A running Temporal server to use (`host:port`); it must be reachable. Without it, `TEMPORAL_ADDRESS`
+   * is used when it is reachable, else the demo starts a dev server.
+   */
+  temporalAddress?: string;
+  /** The Web UI's base URL for an existing server (default `http://localhost:8233` for a local one). */
+  webUi?: string;
+  /** A connections file of a real Okta org; default `TEMPORAL_OKTA_CONNECTIONS`; none: the emulator. */
+  connectionsFile?: string;
+  /** The connection to use; default `okta-automation`. */
+  connection?: string;
+  /** Users the emulator seeds into a new org (its default otherwise). */
+  seedUsers?: number;
+  /** Task queue and deployment name; default `temporal-okta-demo`. */
+  taskQueue?: string;
+  /** Child workflows at once (default 5). */
+  concurrency?: number;
+  /** Where the demo writes; default stdout. */
+  output?: Output;
+  /** Aborting stops the run: the workflow is cancelled and everything the demo started is stopped. */
+  signal?: AbortSignal;
+  /** Called after the report, before everything stops (the CLI waits for Ctrl-C here, so the Web UI stays up). */
+  beforeStop?: (result: DemoResult) => Promise<void>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DemoResult {
+  workflowId: string;
+  namespace: string;
+  /** The Web UI page of the onboarding workflow, when a Web UI is known. */
+  webUiLink?: string;
+  progress: OnboardingProgress;
+  /** The emulator's `org.json` (URL, CA, SSWS token) when the demo ran on the emulator. */
+  emulatorOrgFile?: string;
+  stateDir: string;
+}
+
+/** Stops what was started, last started first; one failure does not keep the others running. */
+class Stack {
+  private readonly steps: { what: string; stop: () => Promise<unknown> }[] = [];
+  push(what: string, stop: () => Promise<unknown>): void {
+    this.steps.push({ what, stop });
+  }
+  async unwind(log: (line: string) => void): Promise<void> {
+    for (const { what, stop } of this.steps.reverse()) {
+      await stop().catch((err: unknown) =>
+        log(`Could not stop ${what}: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+    this.steps.length = 0;
+  }
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('The demo was interrupted.');
+}
+
+/** Okta: the configured connections, or the emulator with its own connections file. */
+async function prepareOkta(options: DemoOptions, stateDir: string, stack: Stack, log: (l: string) => void) {
+  const env = options.env ?? process.env;
+  const configured = options.connectionsFile ?? env[CONNECTIONS_ENV_VAR];
+  let connections: Connections;
+  let emulator: RunningEmulator | undefined;
+  if (configured) {
+    connections = await loadConnections({ file: configured });
+    log(`Okta: connections from ${resolve(configured)}.`);
+  } else {
+    emulator = await startEmulator({
+      stateDir: join(stateDir, 'emulator'),
+      storage: 'sqlite',
+      port: 0,
+      host: '127.0.0.1',
+      ...(options.seedUsers === undefined ? {} : { seedUsers: options.seedUsers }),
+    });
+    stack.push('the Okta emulator', () => emulator!.close());
+    const file = await writeEmulatorConnections(emulator, join(stateDir, 'connections'));
+    connections = await loadConnections({ file });
+    log(
+      `Okta: emulated org https://${emulator.domain} on ${emulator.url} (state in ${join(stateDir, 'emulator')}).`,
+    );
+  }
+  const connection = findConnection(connections, options.connection ?? EMULATOR_CONNECTIONS.service);
+  return { connections, connection, emulator };
+}
+
+/** Temporal: the address given, a reachable `TEMPORAL_ADDRESS`, or a dev server started here. */
+async function prepareTemporal(options: DemoOptions, log: (l: string) => void): Promise<TemporalTarget> {
+  const env = options.env ?? process.env;
+  if (options.temporalAddress) {
+    if (!(await isReachable(options.temporalAddress))) {
+      throw new Error(
+        `No Temporal server answers at ${options.temporalAddress}. Start one, or leave the address out to let the demo start a dev server.`,
+      );
+    }
+    log(`Temporal: ${options.temporalAddress}.`);
+    return connectToTemporal({ address: options.temporalAddress, webUi: options.webUi, env });
+  }
+  if (env.TEMPORAL_ADDRESS) {
+    if (await isReachable(env.TEMPORAL_ADDRESS)) {
+      log(`Temporal: ${env.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS).`);
+      return connectToTemporal({ webUi: options.webUi, env });
+    }
+    log(`TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} does not answer; starting a dev server instead.`);
+  }
+  log('Temporal: starting a dev server on 127.0.0.1...');
+  const target = await startDevServer(log);
+  log(`Temporal: dev server at ${target.address}, Web UI at ${target.webUi}.`);
+  return target;
+}
+
+/**
+ * The onboarding demo (`npm start`, `temporal-okta demo`): a Temporal server (started unless one is
+ * reachable), the Okta emulator (unless a real connection is configured), a worker with payload encryption,
+ * then the `onboardNewHires` workflow for the sample hires, with live progress, a report table and the Web UI
+ * link. Everything it started is stopped before it returns, also on error or abort. Idempotent: a second run
+ * reports the hires as already provisioned.
+ *
+ * @example
+ * const result = await runDemo({ temporalAddress: '127.0.0.1:7233', output: { write: (s) => log.push(s) } });
+ */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const env = options.env ?? process.env;
+  const out: Output = options.output ?? process.stdout;
+  const log = (line: string) => writeLine(out, line);
+  const { signal } = options;
+  const stateDir = resolve(options.stateDir ?? env.TEMPORAL_OKTA_STATE_DIR ?? DEFAULT_STATE_DIR);
+  const taskQueue = options.taskQueue ?? DEMO_TASK_QUEUE;
+  const stack = new Stack();
+
+  try {
+    // Validate the input before anything starts.
+    const hires = await loadNewHires(options.file ?? sampleNewHiresFile());
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+
+    const keyFile = join(stateDir, DEMO_CODEC_KEY_FILE);
+    const keys = (await loadCodecKeysFromEnv(env)) ?? (await loadOrCreateKeyFile(keyFile));
+    const keySource =
+      env[CODEC_KEYS_ENV] || env[CODEC_KEYS_FILE_ENV]
+        ? 'the configured codec keys'
+        : `the codec key in ${keyFile}`;
+    log(`Payload encryption: on (AES-256-GCM, key "${keys.activeKeyId}", ${keySource}).`);
+    const dataConverter = createDataConverter(keys);
+
+    const okta = await prepareOkta(options, stateDir, stack, log);
+    throwIfAborted(signal);
+    const temporal = await prepareTemporal(options, log);
+    stack.push('the Temporal connection', () => temporal.close());
+    throwIfAborted(signal);
+
+    const buildId = defaultBuildId(env);
+    const config = { taskQueue, deploymentName: taskQueue, buildId };
+    log(`Worker: task queue ${taskQueue}, build ${buildId}; bundling the workflows...`);
+    const worker: Worker = await createOktaWorker({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      config,
+      activities: createOktaActivities({ connections: okta.connections, buildId }),
+      dataConverter,
+    });
+    const running = worker.run();
+    running.catch(() => undefined);
+    stack.push('the worker', async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    throwIfAborted(signal);
+
+    const client = new Client({
+      connection: temporal.connection,
+      namespace: temporal.namespace,
+      dataConverter,
+    });
+    await promoteBuild(client, { deploymentName: config.deploymentName, buildId, timeoutMs: 60_000 });
+    throwIfAborted(signal);
+
+    const handle = await startOnboarding(client, {
+      taskQueue,
+      input: {
+        hires,
+        domain: okta.connection.domain,
+        connection: okta.connection.name,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      },
+    });
+    const link = temporal.webUi
+      ? workflowUrl(temporal.webUi, temporal.namespace, handle.workflowId)
+      : undefined;
+    log(`Onboarding ${hires.length} new hires: workflow ${handle.workflowId}`);
+    if (link) log(`Follow it in the Web UI: ${link}`);
+
+    let progress: OnboardingProgress;
+    try {
+      progress = await followOnboarding(handle, out, { signal });
+    } catch (err) {
+      if (signal?.aborted) {
+        // Cancel what we started, so nothing keeps running on a server that outlives the demo.
+        await handle.cancel().catch(() => undefined);
+        log(`Cancelled workflow ${handle.workflowId}.`);
+      }
+      throw err;
+    }
+    printOnboardingReport(out, progress, link);
+    if (!temporal.webUi) log(`Workflow: ${handle.workflowId} (namespace ${temporal.namespace}).`);
+    if (link) {
+      log(
+        'Payloads are encrypted: to read them in the Web UI, run `temporal-okta codec-server` and set it as the codec endpoint.',
+      );
+    }
+
+    const result: DemoResult = {
+      workflowId: handle.workflowId,
+      namespace: temporal.namespace,
+      webUiLink: link,
+      progress,
+      emulatorOrgFile: okta.emulator?.orgFile,
+      stateDir,
+    };
+    await options.beforeStop?.(result);
+    return result;
+  } finally {
+    await stack.unwind(log);
+  }
+}

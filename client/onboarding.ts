@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import {
+  NewHiresSchema,
+  ONBOARDING_PROGRESS_QUERY,
+  OnboardingInputSchema,
+  describeIssues,
+  type NewHire,
+  type OnboardingInput,
+  type OnboardingProgress,
+} from '../common/new-hire.js';
+import type { onboardNewHires } from '../workflows/onboarding.js';
+import { createProgressDisplay, writeLine, type Output } from './progress.js';
+import { renderTable } from './table.js';
+
+/** A problem with the user's input: the message says what to fix. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/**
+ * Reads and validates a JSON file of new hires (see `samples/new-hires.json`).
+ *
+ * @throws InputError naming the file and each field at fault (never the values: they are personal data).
+ */
+export async function loadNewHires(file: string): Promise<NewHire[]> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      `Cannot read the new hires file ${path} (${(err as NodeJS.ErrnoException).code ?? 'read error'}).`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      `${path} is not valid JSON; expected a list of new hires like samples/new-hires.json.`,
+    );
+  }
+  const parsed = NewHiresSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error, 'hires');
+    throw new InputError(`${path} is not a valid list of new hires:\n- ${problems.join('\n- ')}`);
+  }
+  return parsed.data;
+}
+
+export interface StartOnboardingOptions {
+  input: OnboardingInput;
+  taskQueue: string;
+  /** Default `onboarding-<timestamp>`. */
+  workflowId?: string;
+}
+
+/** Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. */
+export async function startOnboarding(
+  client: Client,
+  options: StartOnboardingOptions,
+): Promise<WorkflowHandle<typeof onboardNewHires>> {
+  const parsed = OnboardingInputSchema.safeParse(options.input);
+  if (!parsed.success) {
+    throw new InputError(`Invalid onboarding input:\n- ${describeIssues(parsed.error).join('\n- ')}`);
+  }
+  const workflowId =
+    options.workflowId ?? `onboarding-${new Date().toISOString().replace(/[:.]/g, '-').toLowerCase()}`;
+  return client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
+    args: [parsed.data],
+    taskQueue: options.taskQueue,
+    workflowId,
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Shows the progress of an onboarding run (from its `progress` query) until it finishes, and returns its
+ * result. With `signal`, stops following when it aborts (the workflow keeps running).
+ */
+export async function followOnboarding(
+  handle: WorkflowHandle<typeof onboardNewHires>,
+  out: Output,
+  options: { intervalMs?: number; signal?: AbortSignal } = {},
+): Promise<OnboardingProgress> {
+  const display = createProgressDisplay(out);
+  let settled = false;
+  const result = handle.result().finally(() => {
+    settled = true;
+  });
+  result.catch(() => undefined); // observed below; avoid an unhandled rejection while polling
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(options.signal?.reason ?? new Error('aborted'));
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    while (!settled) {
+      if (options.signal?.aborted) break;
+      const progress = await handle
+        .query<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY)
+        .catch(() => undefined);
+      if (progress) display.update(progress);
+      await Promise.race([sleep(options.intervalMs ?? 300), result, aborted]).catch(() => undefined);
+    }
+    const final = await Promise.race([result, aborted]);
+    display.finish(final);
+    return final;
+  } catch (err) {
+    display.finish();
+    throw err;
+  }
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  created: 'created',
+  alreadyProvisioned: 'already provisioned',
+  failed: 'FAILED',
+  pending: 'not started',
+  running: 'running',
+};
+
+/** The onboarding report as a table: login, status, Okta user id, groups (or the error). */
+export function renderOnboardingReport(progress: OnboardingProgress): string {
+  const rows = progress.hires.map((h) => [
+    h.login,
+    STATUS_LABEL[h.status] ?? h.status,
+    h.userId ?? '',
+    h.status === 'failed' ? (h.error ?? '') : (h.groups ?? []).join(', '),
+  ]);
+  const created = progress.hires.filter((h) => h.status === 'created').length;
+  const existing = progress.hires.filter((h) => h.status === 'alreadyProvisioned').length;
+  return [
+    renderTable(['Login', 'Status', 'Okta user id', 'Groups'], rows, 70),
+    '',
+    `${progress.total} hires: ${created} created, ${existing} already provisioned, ${progress.failed} failed.`,
+  ].join('\n');
+}
+
+/** The Temporal Web UI page of a workflow, e.g. `http://localhost:8233/namespaces/default/workflows/<id>`. */
+export function workflowUrl(webUi: string, namespace: string, workflowId: string): string {
+  return `${webUi.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Prints the report table and, when a Web UI is known, the link to the workflow. */
+export function printOnboardingReport(out: Output, progress: OnboardingProgress, link?: string): void {
+  writeLine(out);
+  writeLine(out, renderOnboardingReport(progress));
+  if (link) writeLine(out, `\nWeb UI: ${link}`);
+}

@@ -1,0 +1,70 @@
+import type { OnboardingProgress } from '../common/new-hire.js';
+
+/** Where the CLI writes: a terminal gets a live progress bar, anything else plain lines. */
+export interface Output {
+  write(text: string): void;
+  /** True for an interactive terminal. */
+  isTTY?: boolean;
+  /** Terminal width, when known. */
+  columns?: number;
+}
+
+/** Writes one line. */
+export function writeLine(out: Output, line = ''): void {
+  out.write(`${line}\n`);
+}
+
+/** `[██████░░░░░░]`: `width` cells, filled in proportion to `done / total`. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const ratio = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+  const filled = Math.round(ratio * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
+function summary(p: OnboardingProgress): string {
+  const running = p.hires.filter((h) => h.status === 'running').length;
+  const finished = p.done + p.failed;
+  return `${finished}/${p.total} hires (${p.done} done, ${p.failed} failed, ${running} running)`;
+}
+
+/** Shows an onboarding run's progress as it changes. */
+export interface ProgressDisplay {
+  update(progress: OnboardingProgress): void;
+  /** Ends the display (a terminal gets its final line and a newline). */
+  finish(progress?: OnboardingProgress): void;
+}
+
+/**
+ * A progress display for `out`: on a terminal, one line redrawn in place with a bar; otherwise a plain line
+ * each time the number of finished hires changes, so logs stay readable.
+ */
+export function createProgressDisplay(out: Output): ProgressDisplay {
+  let last: string | undefined;
+  let drawn = false;
+  const render = (p: OnboardingProgress) =>
+    out.isTTY ? `${progressBar(p.done + p.failed, p.total)} ${summary(p)}` : `Progress: ${summary(p)}`;
+  return {
+    update(progress) {
+      if (progress.total === 0) return; // the workflow has not read its input yet
+      const text = render(progress);
+      if (text === last) return;
+      if (!out.isTTY && last !== undefined && sameCounts(last, text)) return;
+      last = text;
+      if (out.isTTY) {
+        out.write(`\r\x1b[2K${text}`);
+        drawn = true;
+      } else writeLine(out, text);
+    },
+    finish(progress) {
+      if (progress) this.update(progress);
+      if (out.isTTY && drawn) out.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+/** Plain-line mode prints a line only when done or failed change, not for every running count. */
+function sameCounts(a: string, b: string): boolean {
+  const counts = (s: string) => s.replace(/, \d+ running\)$/, '');
+  return counts(a) === counts(b);
+}

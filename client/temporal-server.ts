@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { temporalCliCandidates } from '../scripts/temporal-paths.js';
+import { packageRoot } from '../worker/build-id.js';
+
+/** A Temporal server the CLI talks to: one it connected to, or a dev server it started. */
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  /** The Web UI's base URL when known, e.g. `http://localhost:8233`. */
+  webUi?: string;
+  /** True when this process started the server (it stops with {@link TemporalTarget.close}). */
+  started: boolean;
+  /** Closes the connections, and stops the server if this process started it. */
+  close(): Promise<void>;
+}
+
+/** Whether something accepts TCP connections at `host:port` within `timeoutMs`. */
+export function isReachable(address: string, timeoutMs = 1500): Promise<boolean> {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
+  if (!match) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host: match[1], port: Number(match[2]) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** `preferred` when it is free on 127.0.0.1, otherwise a free port. */
+async function portNear(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => {
+        const actual = (server.address() as { port: number }).port;
+        server.close(() => resolve(actual));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The provisioned `temporal` CLI; provisions it (`scripts/provision.ts`, cached outside the repository)
+ * when it is missing.
+ */
+export function ensureTemporalCli(log: (line: string) => void): string {
+  const found = temporalCliCandidates().find(isExecutable);
+  if (found) return found;
+  const script = join(packageRoot(), 'scripts', 'provision.ts');
+  log('Provisioning the Temporal CLI (once; cached outside the repository)...');
+  const run = existsSync(script)
+    ? spawnSync(process.execPath, ['--import', 'tsx', script, '--quiet'], { stdio: 'inherit' })
+    : undefined;
+  const built = temporalCliCandidates().find(isExecutable);
+  if (built) return built;
+  throw new Error(
+    `No Temporal CLI at ${temporalCliCandidates().join(' or ')}${run ? ' and provisioning failed' : ''}. ` +
+      'Run `npm run provision` (needs Go), set TEMPORAL_CLI_PATH to a `temporal` binary, or set TEMPORAL_ADDRESS ' +
+      'to a running Temporal server.',
+  );
+}
+
+/** Connection settings from `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key). */
+export function envConnectConfig(env: NodeJS.ProcessEnv = process.env) {
+  const overrideEnvVars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
+  return { connectionOptions, namespace: namespace ?? 'default' };
+}
+
+/** Connects to a running server with the environment's settings, `address` overriding theirs. */
+export async function connectToTemporal(options: {
+  address?: string;
+  webUi?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<TemporalTarget> {
+  const { connectionOptions, namespace } = envConnectConfig(options.env);
+  const address = options.address ?? connectionOptions.address ?? 'localhost:7233';
+  const nativeConnection = await NativeConnection.connect({ ...connectionOptions, address });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...connectionOptions, address });
+  } catch (err) {
+    await nativeConnection.close();
+    throw err;
+  }
+  const local = /^(localhost|127\.0\.0\.1|\[::1\]):7233$/.test(address);
+  return {
+    address,
+    namespace,
+    connection,
+    nativeConnection,
+    webUi: options.webUi ?? (local ? 'http://localhost:8233' : undefined),
+    started: false,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/**
+ * Starts `temporal server start-dev` on 127.0.0.1 with its Web UI: ports 7233 and 8233 when they are
+ * free (the Web UI then sits where the codec server's default allowed origin expects it), else free ones.
+ * In memory: the demo's durable state is the Okta org, and each run gets a clean server.
+ */
+export async function startDevServer(log: (line: string) => void): Promise<TemporalTarget> {
+  const path = ensureTemporalCli(log);
+  const port = await portNear(7233);
+  const uiPort = await portNear(port === 7233 ? 8233 : 0);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path },
+      ip: '127.0.0.1',
+      port,
+      ui: true,
+      uiPort,
+      // The server's own logs would interleave with the progress bar (and it logs an expected NOT_FOUND
+      // while the worker registers its deployment); failures reach the demo through the client anyway.
+      log: { format: 'pretty', level: 'never' },
+    },
+  });
+  return {
+    address: env.address,
+    namespace: env.namespace ?? 'default',
+    connection: env.connection,
+    nativeConnection: env.nativeConnection,
+    webUi: `http://localhost:${uiPort}`,
+    started: true,
+    close: () => env.teardown(),
+  };
+}
