@@ -1,0 +1,523 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
+import { describeIssues } from '../common/new-hire.js';
+import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
+import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
+import { registerConnectionsCommands } from './connections-cli.js';
+import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE } from './demo-config.js';
+import { writeLine, type Output } from './progress.js';
+// TODO(issue 7): `deployments promote` is registered from './deployments-cli.js' (registerDeploymentsCommands)
+// once that module lands; see registerOptionalCommands below.
+
+/**
+ * The `temporal-okta` command line: the demo, starting onboarding, a worker, the emulator, the codec server,
+ * and the `connections` and `deployments` commands. Every option is validated with zod before anything runs;
+ * errors say what to fix and end with exit code 1.
+ */
+
+const port = z.coerce
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a port number' : undefined) })
+  .int('must be a whole number')
+  .min(0, 'must be from 0 to 65535')
+  .max(65535, 'must be from 0 to 65535');
+const wholeNumber = z.coerce
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
+  .int('must be a whole number');
+const positiveInt = wholeNumber.positive('must be at least 1');
+const address = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:8233' });
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** Parses a command's options with zod, or ends the command with a message per option at fault. */
+function parseOptions<S extends z.ZodType>(command: Command, schema: S, options: unknown): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const lines = describeIssues(parsed.error).map((line) => {
+    const [field, ...rest] = line.split(': ');
+    const flag = `--${field!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return `  ${flag}: ${rest.join(': ')}`;
+  });
+  return command.error(`Invalid options for "${command.name()}":\n${lines.join('\n')}`, {
+    exitCode: 1,
+    code: 'temporal-okta.invalid-options',
+  });
+}
+
+/**
+ * An error's message followed by its causes' (a Temporal `WorkflowFailedError` says only "Workflow execution
+ * failed"; the reason is in its cause).
+ */
+export function explain(err: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error && messages.length < 5; e = e.cause) {
+    if (e.message && !messages.includes(e.message)) messages.push(e.message);
+  }
+  return messages.join(': ') || String(err);
+}
+
+/** Ends the command with the error's message (never a stack: the messages say what to fix). */
+function fail(command: Command, err: unknown): never {
+  const message = explain(err);
+  return command.error(`temporal-okta ${command.name()}: ${message}`, {
+    exitCode: 1,
+    code: 'temporal-okta.failed',
+  });
+}
+
+function stdoutOf(command: Command): Output {
+  return {
+    write: (text) => command.configureOutput().writeOut?.(text) ?? process.stdout.write(text),
+    isTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns,
+  };
+}
+
+/**
+ * Keeps the worker's own logs to errors, so they do not break the progress bar: the demo reports every
+ * failure in its table (an expected OktaNotFound, when a hire is not in Okta yet, would log a warning each).
+ */
+async function quietRuntime(): Promise<void> {
+  const { DefaultLogger, Runtime } = await import('@temporalio/worker');
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed (a test, or an embedding program): keep theirs.
+  }
+}
+
+/**
+ * Aborts on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. `dispose` removes the handlers.
+ */
+function interruptSignal(out: Output): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.exit(130);
+    }
+    writeLine(out, `\n${name}: stopping everything this command started (press Ctrl-C again to force)...`);
+    controller.abort(new Error(`Interrupted (${name}).`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Codec keys from the environment, else from `file` (the demo's generated key by default). */
+async function codecKeys(file: string | undefined, required: boolean): Promise<CodecKeyring> {
+  const { loadCodecKeysFromEnv, readCodecKeyFile } = await import('../worker/keys.js');
+  const fromEnv = await loadCodecKeysFromEnv();
+  if (fromEnv) return fromEnv;
+  const path = resolve(file ?? resolve(DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE));
+  if (file || (!required && existsSync(path))) return readCodecKeyFile(path);
+  throw new Error(
+    `No codec keys: set ${CODEC_KEYS_ENV} (id:base64key) or ${CODEC_KEYS_FILE_ENV} (a key file) to the keys the ` +
+      'workers use, or pass --key-file.',
+  );
+}
+
+const DemoOptionsSchema = z.object({
+  file: nonEmpty.optional(),
+  stateDir: nonEmpty.optional(),
+  temporalAddress: address.optional(),
+  webUi: httpUrl.optional(),
+  connections: nonEmpty.optional(),
+  connection: nonEmpty.optional(),
+  concurrency: positiveInt.max(50, 'must be at most 50').optional(),
+  seedUsers: wholeNumber.min(0, 'must be 0 or more').optional(),
+  exit: z.boolean().default(false),
+});
+
+function demoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Onboard the sample new hires end to end: starts a Temporal dev server (unless TEMPORAL_ADDRESS answers), ' +
+        'the Okta emulator (unless TEMPORAL_OKTA_CONNECTIONS is set), a worker with payload encryption, and the ' +
+        'onboarding workflow; shows its progress, a report and the Web UI link. This is what `npm start` runs.',
+    )
+    .option('--file <file>', 'the new hires JSON file (default: samples/new-hires.json of the package)')
+    .option(
+      '--state-dir <dir>',
+      `codec key, emulator org (SQLite) and connections (default: TEMPORAL_OKTA_STATE_DIR or ${DEFAULT_STATE_DIR})`,
+    )
+    .option('--temporal-address <host:port>', 'use this running Temporal server instead of starting one')
+    .option(
+      '--web-ui <url>',
+      'Web UI base URL of that server (default http://localhost:8233 for a local one)',
+    )
+    .option('--connections <file>', `a real org's connections file (default: ${CONNECTIONS_ENV_VAR})`)
+    .option('--connection <name>', 'the connection to use', 'okta-automation')
+    .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
+    .option('--seed-users <n>', 'users the emulator seeds into a new org')
+    .option('--exit', 'exit after the report instead of keeping the dev server and Web UI up until Ctrl-C')
+    .addHelpText(
+      'after',
+      '\nState lives in the state directory (git-ignored), so a second run finds the users of the first and\n' +
+        'reports them as already provisioned. Ctrl-C stops everything the demo started, and nothing else.',
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, DemoOptionsSchema, raw);
+      await quietRuntime();
+      const { runDemo } = await import('./demo.js');
+      const out = stdoutOf(command);
+      const interrupt = interruptSignal(out);
+      const interactive = out.isTTY && process.stdin.isTTY === true && !opts.exit;
+      try {
+        await runDemo({
+          file: opts.file,
+          stateDir: opts.stateDir,
+          temporalAddress: opts.temporalAddress,
+          webUi: opts.webUi,
+          connectionsFile: opts.connections,
+          connection: opts.connection,
+          concurrency: opts.concurrency,
+          seedUsers: opts.seedUsers,
+          output: out,
+          signal: interrupt.signal,
+          beforeStop: async (result) => {
+            if (!interactive || !result.webUiLink) return;
+            writeLine(out, '\nThe dev server and the Web UI stay up: press Ctrl-C to stop everything.');
+            await new Promise<void>((done) => {
+              if (interrupt.signal.aborted) done();
+              interrupt.signal.addEventListener('abort', () => done(), { once: true });
+            });
+          },
+        });
+        writeLine(out, 'Stopped.');
+      } catch (err) {
+        if (interrupt.signal.aborted) {
+          writeLine(out, 'Stopped.');
+          process.exitCode = 130;
+          return;
+        }
+        fail(command, err);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}
+
+const StartOnboardingSchema = z.object({
+  file: nonEmpty,
+  domain: nonEmpty.optional(),
+  connection: nonEmpty,
+  connections: nonEmpty.optional(),
+  taskQueue: nonEmpty,
+  workflowId: nonEmpty.optional(),
+  concurrency: positiveInt.max(50, 'must be at most 50'),
+  wait: z.boolean(),
+  webUi: httpUrl.optional(),
+  keyFile: nonEmpty.optional(),
+});
+
+function startCommand(program: Command): void {
+  const start = program
+    .command('start')
+    .description('Start the package sample workflows on a Temporal server.');
+  start
+    .command('onboarding')
+    .description(
+      'Start the onboarding workflow for a file of new hires on the server of TEMPORAL_ADDRESS (envconfig), ' +
+        'and follow its progress until it completes.',
+    )
+    .requiredOption('--file <file>', 'the new hires JSON file (see samples/new-hires.json)')
+    .option(
+      '--domain <domain>',
+      "the Okta org domain (default: the connection's domain in the connections file)",
+    )
+    .option('--connection <name>', 'the connection the workers use', 'okta-automation')
+    .option(
+      '--connections <file>',
+      `the connections file, to read the domain from (default: ${CONNECTIONS_ENV_VAR})`,
+    )
+    .option(
+      '--task-queue <name>',
+      "the workers' task queue",
+      process.env.TEMPORAL_OKTA_TASK_QUEUE ?? 'temporal-okta',
+    )
+    .option('--workflow-id <id>', 'the workflow id (default onboarding-<timestamp>)')
+    .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
+    .option('--no-wait', 'print the workflow id and return without following it')
+    .option('--web-ui <url>', 'the Web UI base URL, for the link')
+    .option(
+      '--key-file <file>',
+      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set`,
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, StartOnboardingSchema, raw);
+      const out = stdoutOf(command);
+      const { Client } = await import('@temporalio/client');
+      const { loadConnections } = await import('../activities/connections.js');
+      const { findConnection } = await import('../activities/connect.js');
+      const { createDataConverter } = await import('../worker/data-converter.js');
+      const { connectToTemporal } = await import('./temporal-server.js');
+      const onboarding = await import('./onboarding.js');
+      const { followOnboarding, loadNewHires, printOnboardingReport, startOnboarding, workflowUrl } =
+        onboarding;
+      let target;
+      try {
+        const hires = await loadNewHires(opts.file);
+        let domain = opts.domain;
+        if (!domain) {
+          const file = opts.connections ?? process.env[CONNECTIONS_ENV_VAR];
+          if (!file) {
+            throw new Error(
+              `Pass --domain, or --connections <file> / ${CONNECTIONS_ENV_VAR} to read it from.`,
+            );
+          }
+          domain = findConnection(await loadConnections({ file }), opts.connection).domain;
+        }
+        const keys = await codecKeys(opts.keyFile, true);
+        target = await connectToTemporal({ webUi: opts.webUi });
+        const client = new Client({
+          connection: target.connection,
+          namespace: target.namespace,
+          dataConverter: createDataConverter(keys),
+        });
+        const handle = await startOnboarding(client, {
+          taskQueue: opts.taskQueue,
+          workflowId: opts.workflowId,
+          input: { hires, domain, connection: opts.connection, concurrency: opts.concurrency },
+        });
+        const link = target.webUi
+          ? workflowUrl(target.webUi, target.namespace, handle.workflowId)
+          : undefined;
+        writeLine(out, `Started workflow ${handle.workflowId} for ${hires.length} new hires.`);
+        if (link) writeLine(out, `Web UI: ${link}`);
+        if (!opts.wait) return;
+        const progress = await followOnboarding(handle, out);
+        printOnboardingReport(out, progress);
+      } catch (err) {
+        fail(command, err);
+      } finally {
+        await target?.close().catch(() => undefined);
+      }
+    });
+}
+
+function workerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description(
+      'Run a temporal-okta worker configured from the environment until Ctrl-C: Temporal connection ' +
+        `(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key), ${CONNECTIONS_ENV_VAR}, ${CODEC_KEYS_ENV} or ` +
+        `${CODEC_KEYS_FILE_ENV}, TEMPORAL_OKTA_TASK_QUEUE, TEMPORAL_OKTA_DEPLOYMENT_NAME, TEMPORAL_OKTA_BUILD_ID.`,
+    )
+    .action(async (_raw: unknown, command: Command) => {
+      const out = stdoutOf(command);
+      const { loadConnections } = await import('../activities/connections.js');
+      const { createOktaActivities } = await import('../activities/create-activities.js');
+      const { loadWorkerConfig } = await import('../worker/config.js');
+      const { createOktaWorker } = await import('../worker/create-worker.js');
+      const { createDataConverter } = await import('../worker/data-converter.js');
+      const { loadCodecKeysFromEnv } = await import('../worker/keys.js');
+      const { connectToTemporal } = await import('./temporal-server.js');
+      let target;
+      try {
+        const config = loadWorkerConfig();
+        const connections = await loadConnections();
+        const keys = await loadCodecKeysFromEnv();
+        if (!keys) {
+          throw new Error(
+            `Payload encryption needs a key: set ${CODEC_KEYS_ENV} (id:base64key, e.g. from \`openssl rand -base64 32\`) ` +
+              `or ${CODEC_KEYS_FILE_ENV} to a key file; every worker and client must share it.`,
+          );
+        }
+        target = await connectToTemporal({});
+        const worker = await createOktaWorker({
+          connection: target.nativeConnection,
+          namespace: target.namespace,
+          config,
+          activities: createOktaActivities({ connections, buildId: config.buildId }),
+          dataConverter: createDataConverter(keys),
+        });
+        writeLine(
+          out,
+          `Worker on ${target.address} (namespace ${target.namespace}), task queue ${config.taskQueue}, ` +
+            `deployment ${config.deploymentName}, build ${config.buildId}. Connections: ${[...connections.keys()].join(', ')}. Ctrl-C stops it.`,
+        );
+        // The Temporal runtime shuts the worker down on SIGINT/SIGTERM.
+        await worker.run();
+      } catch (err) {
+        fail(command, err);
+      } finally {
+        await target?.close().catch(() => undefined);
+      }
+    });
+}
+
+const EmulatorOptionsSchema = z.object({
+  state: nonEmpty,
+  port,
+  host: nonEmpty,
+  storage: z.enum(['sqlite', 'memory']),
+  domain: nonEmpty,
+  seedUsers: wholeNumber.min(0, 'must be 0 or more').optional(),
+});
+
+function emulatorCommand(program: Command): void {
+  program
+    .command('emulator')
+    .description('Run the local Okta org emulator over HTTPS in the foreground (development and tests).')
+    .option('--state <dir>', 'state directory: CA, credentials, org.sqlite and org.json', '.emulator')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(
+      new Option('--storage <kind>', 'where users and groups live')
+        .choices(['sqlite', 'memory'])
+        .default('sqlite'),
+    )
+    .option('--domain <domain>', 'the org domain the emulator impersonates', 'companyabc.okta.com')
+    .option('--seed-users <n>', 'users to seed into an empty org')
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, EmulatorOptionsSchema, raw);
+      const out = stdoutOf(command);
+      const { startEmulator } = await import('../emulator/server.js');
+      try {
+        const emulator = await startEmulator({
+          stateDir: resolve(opts.state),
+          port: opts.port,
+          host: opts.host,
+          storage: opts.storage,
+          domain: opts.domain,
+          ...(opts.seedUsers === undefined ? {} : { seedUsers: opts.seedUsers }),
+        });
+        writeLine(out, `Okta org emulator for https://${emulator.domain} on ${emulator.url}`);
+        writeLine(out, `Org description (URL, CA, credentials): ${emulator.orgFile}. Ctrl-C stops it.`);
+        await waitForInterrupt();
+        await emulator.close();
+      } catch (err) {
+        fail(command, err);
+      }
+    });
+}
+
+const CodecServerOptionsSchema = z.object({
+  port,
+  host: nonEmpty,
+  origin: z.array(httpUrl.transform((u) => new URL(u).origin)).min(1),
+  keyFile: nonEmpty.optional(),
+});
+
+function codecServerCommand(program: Command): void {
+  program
+    .command('codec-server')
+    .description(
+      'Run the codec server that lets the Temporal Web UI show decrypted payloads to someone holding the ' +
+        `token in ${CODEC_SERVER_TOKEN_ENV}.`,
+    )
+    .option('--port <n>', 'port to listen on', '8888')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--origin <url...>', "the Web UI's origin(s) allowed to call it", [...DEFAULT_ALLOWED_ORIGINS])
+    .option(
+      '--key-file <file>',
+      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set (default: the demo's key in ${DEFAULT_STATE_DIR})`,
+    )
+    .addHelpText(
+      'after',
+      `\nIn the Web UI, set the codec endpoint to the printed URL. Every request must carry\n` +
+        `"Authorization: Bearer <${CODEC_SERVER_TOKEN_ENV}>" (enable "Pass access token", or put a proxy in front).`,
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, CodecServerOptionsSchema, raw);
+      const out = stdoutOf(command);
+      const { startCodecServer } = await import('./codec-server.js');
+      try {
+        const token = process.env[CODEC_SERVER_TOKEN_ENV];
+        if (!token) {
+          throw new Error(
+            `Set ${CODEC_SERVER_TOKEN_ENV} to the bearer token requests must carry (at least 16 characters, e.g. \`openssl rand -base64 32\`).`,
+          );
+        }
+        const keys = await codecKeys(opts.keyFile, false);
+        const server = await startCodecServer({
+          port: opts.port,
+          host: opts.host,
+          keys,
+          token,
+          allowedOrigins: opts.origin,
+        });
+        writeLine(out, `Codec server on ${server.url} for ${opts.origin.join(', ')}. Ctrl-C stops it.`);
+        await waitForInterrupt();
+        await server.close();
+      } catch (err) {
+        fail(command, err);
+      }
+    });
+}
+
+function waitForInterrupt(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Commands whose modules may be absent from this build. */
+async function registerOptionalCommands(program: Command): Promise<void> {
+  const here = fileURLToPath(import.meta.url);
+  const deployments = here.replace(/cli(\.[cm]?[jt]s)$/, 'deployments-cli$1');
+  if (existsSync(deployments)) {
+    const module = (await import(pathToFileURL(deployments).href)) as {
+      registerDeploymentsCommands?: (program: Command) => unknown;
+    };
+    module.registerDeploymentsCommands?.(program);
+  }
+}
+
+/** The `temporal-okta` program with every command. */
+export async function createProgram(): Promise<Command> {
+  const program = new Command('temporal-okta')
+    .description(
+      'The Okta package for Temporal: demo, onboarding, workers, connections, deployments, codec server.',
+    )
+    .showHelpAfterError('(run with --help for usage)');
+  demoCommand(program);
+  startCommand(program);
+  workerCommand(program);
+  registerConnectionsCommands(program);
+  await registerOptionalCommands(program);
+  emulatorCommand(program);
+  codecServerCommand(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`). */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = await createProgram();
+  await program.parseAsync(argv);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`temporal-okta: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
