@@ -66,7 +66,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: tokenBelongsToCaller },
-      revocation: { enabled: true, allowedPolicy: tokenBelongsToCaller },
+      revocation: { enabled: true, allowedPolicy: revokeOnlyThisAccessToken },
       userinfo: { enabled: true },
       dPoP: { enabled: true },
     },
@@ -126,6 +126,25 @@ async function tokenBelongsToCaller(
   token: { clientId?: string },
 ): Promise<boolean> {
   return token.clientId === client.clientId;
+}
+
+/**
+ * Okta: "Revoking an access token doesn't revoke the associated refresh token." oidc-provider would revoke
+ * every token of the access token's grant (the refresh token included), so an access token is destroyed
+ * here and oidc-provider is told to stop (the endpoint still answers 200). Refresh tokens keep
+ * oidc-provider's behaviour, which matches Okta's: their access tokens go too.
+ */
+async function revokeOnlyThisAccessToken(
+  ctx: KoaContextWithOIDC,
+  client: { clientId: string },
+  token: { clientId?: string; kind?: string; destroy(): Promise<void> },
+): Promise<boolean> {
+  if (!(await tokenBelongsToCaller(ctx, client, token))) return false;
+  if (token.kind === 'AccessToken') {
+    await token.destroy();
+    return false;
+  }
+  return true;
 }
 
 /**
