@@ -1,5 +1,11 @@
 import type { DataConverter } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { WorkerConfig } from './config.js';
 import { packageModulePath } from './module-path.js';
 
@@ -20,8 +26,29 @@ export interface CreateOktaWorkerOptions {
   workflowsPath?: string;
   /** The shared data converter (`createDataConverter(keys)`), so payloads are encrypted. */
   dataConverter?: DataConverter;
-  /** Anything else Temporal's `Worker.create` accepts; it is applied last. */
+  /**
+   * Anything else Temporal's `Worker.create` accepts; it is applied last. A prebuilt `workflowBundle` must
+   * come from {@link bundleOktaWorkflows}, which bundles the session interceptors in.
+   */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * Bundles your workflows with the session interceptors, once, for workers that start from a prebuilt
+ * bundle (faster start-up, and several workers in one process share it). Pass the result as
+ * `workerOptions.workflowBundle` to {@link createOktaWorker}.
+ *
+ * @example
+ * const workflowBundle = await bundleOktaWorkflows({ workflowsPath: require.resolve('./workflows') });
+ * const worker = await createOktaWorker({ connection, config, activities, workerOptions: { workflowBundle } });
+ */
+export function bundleOktaWorkflows(
+  options: { workflowsPath?: string; workflowInterceptorModules?: string[] } = {},
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: options.workflowsPath ?? PACKAGE_WORKFLOWS_MODULE,
+    workflowInterceptorModules: [SESSION_INTERCEPTORS_MODULE, ...(options.workflowInterceptorModules ?? [])],
+  });
 }
 
 /**
@@ -35,25 +62,30 @@ export interface CreateOktaWorkerOptions {
  * await worker.run();
  */
 export async function createOktaWorker(options: CreateOktaWorkerOptions): Promise<Worker> {
-  const { config } = options;
-  const workflowModules = [
-    SESSION_INTERCEPTORS_MODULE,
-    ...(options.workerOptions?.interceptors?.workflowModules ?? []),
-  ];
+  const { config, workerOptions = {} } = options;
+  // A prebuilt bundle already holds the workflows and the interceptors (bundleOktaWorkflows); Temporal
+  // ignores workflowsPath and interceptor modules next to one, with a warning.
+  const prebuilt = workerOptions.workflowBundle !== undefined;
+  const workflowModules = prebuilt
+    ? workerOptions.interceptors?.workflowModules
+    : [SESSION_INTERCEPTORS_MODULE, ...(workerOptions.interceptors?.workflowModules ?? [])];
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: config.taskQueue,
-    workflowsPath: options.workflowsPath ?? PACKAGE_WORKFLOWS_MODULE,
+    ...(prebuilt ? {} : { workflowsPath: options.workflowsPath ?? PACKAGE_WORKFLOWS_MODULE }),
     activities: options.activities,
     dataConverter: options.dataConverter,
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions,
+    // Temporal refuses this next to a tuner: the tuner then decides.
+    ...(config.maxConcurrentActivityTaskExecutions !== undefined && workerOptions.tuner === undefined
+      ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
+      : {}),
     workerDeploymentOptions: {
       useWorkerVersioning: true,
       version: { deploymentName: config.deploymentName, buildId: config.buildId },
       defaultVersioningBehavior: 'PINNED',
     },
-    ...options.workerOptions,
-    interceptors: { ...options.workerOptions?.interceptors, workflowModules },
+    ...workerOptions,
+    interceptors: { ...workerOptions.interceptors, workflowModules },
   });
 }
