@@ -27,6 +27,19 @@ export const DEFAULT_ACTIVITY_OPTIONS = {
   },
 } as const satisfies ActivityOptions;
 
+/**
+ * Bounded listings follow many pages in one activity and heartbeat their cursor after each page (and while
+ * a page is in flight). A heartbeat timeout lets Temporal notice a lost worker long before the 60 s
+ * start-to-close timeout, and the retry resumes from the last heartbeat.
+ */
+export const LISTING_HEARTBEAT_TIMEOUT = '20 seconds';
+const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
+  'oktaUsersList',
+  'oktaUsersGroups',
+  'oktaGroupsList',
+  'oktaGroupsMembers',
+]);
+
 /** Where a new session is visible (DESIGN section 3). */
 export type SessionOption = { local: string } | { global: string } | { variable: true };
 
@@ -90,13 +103,13 @@ const UsersGetOptionsSchema = z.strictObject({
 });
 
 /** The activity proxy for one call: the defaults, the caller's overrides, and always our non-retryable types. */
-function activities(overrides: ActivityOptions = {}) {
+function activities(overrides: ActivityOptions = {}, defaults: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS) {
   const nonRetryable = new Set([
     ...NON_RETRYABLE_ERROR_TYPES,
     ...(overrides.retry?.nonRetryableErrorTypes ?? []),
   ]);
   return proxyActivities<OktaActivities>({
-    ...DEFAULT_ACTIVITY_OPTIONS,
+    ...defaults,
     ...overrides,
     retry: {
       ...DEFAULT_ACTIVITY_OPTIONS.retry,
@@ -114,7 +127,10 @@ async function runAction<N extends Exclude<OktaActivityName, 'oktaConnect' | 'ok
   input: Omit<Parameters<OktaActivities[N]>[0], 'session'>,
 ): Promise<Awaited<ReturnType<OktaActivities[N]>>> {
   const session = sessions.resolve(options.session, what);
-  const activity = activities(options.activityOptions)[name] as (
+  const defaults = LISTING_ACTIVITIES.has(name)
+    ? { ...DEFAULT_ACTIVITY_OPTIONS, heartbeatTimeout: LISTING_HEARTBEAT_TIMEOUT }
+    : DEFAULT_ACTIVITY_OPTIONS;
+  const activity = activities(options.activityOptions, defaults)[name] as (
     input: Parameters<OktaActivities[N]>[0],
   ) => Promise<Awaited<ReturnType<OktaActivities[N]>>>;
   return activity({ ...input, session } as Parameters<OktaActivities[N]>[0]);

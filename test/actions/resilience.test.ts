@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ListResult } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
 import { parseLinkHeader } from '../../activities/okta-client.js';
-import { act, iterateUserPages, listUsersCancellable } from './workflows.js';
+import { iterateUserPages, listUsersCancellable } from './workflows.js';
 import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
 
 /** One attempt of an activity, timed on the worker. */
@@ -28,7 +28,7 @@ beforeAll(async () => {
           const { workflowExecution, attempt } = Context.current().info;
           const entry = {
             activity: name,
-            workflowId: workflowExecution.workflowId,
+            workflowId: workflowExecution?.workflowId ?? '',
             attempt,
             start: Date.now(),
           };

@@ -83,6 +83,19 @@ describe('okta.users on the happy path', () => {
     expect(result.truncated).toBe(true);
   });
 
+  it('schedules bounded listings with a heartbeat timeout, so a lost worker is noticed early', async () => {
+    const handle = await h.env.client.workflow.start(act, {
+      args: [h.session, 'users.list', { limit: 1 }],
+      taskQueue: h.taskQueue,
+      workflowId: `${h.taskQueue}-heartbeat-timeout`,
+    });
+    await handle.result();
+    const scheduled = (await handle.fetchHistory()).events?.find(
+      (e) => e.activityTaskScheduledEventAttributes,
+    )?.activityTaskScheduledEventAttributes;
+    expect(Number(scheduled?.heartbeatTimeout?.seconds)).toBe(20);
+  });
+
   it('lists the groups of a user', async () => {
     const user = await createUser('groups');
     const groups = await h.run<ListResult<OktaGroup>>('users.groups', { user: user.profile.login });
