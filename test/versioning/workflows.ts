@@ -134,3 +134,9 @@ export async function openUntilSignalled(): Promise<void> {
   await condition(() => go);
 }
 pinned(openUntilSignalled);
+
+/** Connects a variable session and returns it: a session value created on this workflow's build. */
+export async function connectVariable(): Promise<OktaSession> {
+  return okta.connect({ ...org, session: { variable: true } });
+}
+pinned(connectVariable);
