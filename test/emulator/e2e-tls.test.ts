@@ -125,6 +125,17 @@ describe('the Management API over TLS with real OAuth tokens', () => {
     expect((await api('GET', '/api/v1/users?limit=1', token)).status).toBe(200);
   });
 
+  it('tells another app that introspects a token it did not issue that the token is inactive', async () => {
+    const token = await serviceToken(t, 'service', 'okta.users.read');
+    const other = await client.tokenIntrospection(
+      await serviceConfig(t, 'service-readonly', ORG.introspect),
+      token,
+    );
+    expect(other).toEqual({ active: false });
+    const own = await client.tokenIntrospection(await serviceConfig(t, 'service', ORG.introspect), token);
+    expect(own.active).toBe(true);
+  });
+
   it('answers 429 E0000047 with X-Rate-Limit headers past the budget', async () => {
     await setRateLimits({ users: 2 });
     const answers = [];
