@@ -291,3 +291,30 @@ describe("Connect's failures, each with its stable type and what to do", () => {
     expect(Number(failure.nextRetryDelay)).toBeGreaterThan(20_000);
   });
 });
+
+describe('Connect to an org served under a custom domain', () => {
+  const CUSTOM = 'login.companyabc.com';
+  let custom: ConnectTestOrg;
+  let customActivities: ReturnType<typeof createOktaActivities>;
+
+  beforeAll(async () => {
+    custom = await startConnectTestOrg({ domain: CUSTOM });
+    customActivities = createOktaActivities({ connections: custom.connections, buildId: BUILD_ID });
+  });
+  afterAll(async () => {
+    await custom?.close();
+  });
+
+  it('accepts the custom domain the named connection declares', async () => {
+    const session = await customActivities.oktaConnect(
+      input(EMULATOR_CONNECTIONS.service, `https://${CUSTOM.toUpperCase()}/`),
+    );
+    expect(session.domain).toBe(CUSTOM);
+  });
+
+  it('rejects that custom domain with a connection declared for another org', async () => {
+    const failure = await connectFailure(EMULATOR_CONNECTIONS.service, CUSTOM);
+    expect(failure.type).toBe(OktaErrorType.OktaInvalidDomain);
+    expect(failure.message).toContain(`declare it as the connection's "domain"`);
+  });
+});
