@@ -79,6 +79,7 @@ export class OktaClient {
     let response = await this.send(url, req);
     if (response.status === 401 && (await isInvalidToken(response))) {
       // The token expired or was revoked early: one fresh token, one retry (DESIGN section 3).
+      await response.body?.cancel(); // release the connection of the refused answer
       this.options.authorizer.invalidate();
       response = await this.send(url, req);
     }

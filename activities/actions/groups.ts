@@ -14,6 +14,8 @@ import {
   type Page,
 } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
+import { OktaErrorType } from '../../common/errors.js';
+import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
 import { listBounded, listPage } from './listing.js';
 import { toGroup, toUser } from './users.js';
@@ -21,11 +23,40 @@ import { toGroup, toUser } from './users.js';
 const GROUPS = '/api/v1/groups';
 const groupPath = (group: string) => `${GROUPS}/${encodeURIComponent(group)}`;
 
+/**
+ * Creates a group. Safe to retry: when the name is taken by a group with the same profile (an earlier
+ * attempt created it and its answer was lost), that group is returned.
+ */
 export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
   const input = GroupsCreateInputSchema.parse(rawInput);
-  return toGroup(
-    (await ctx.client.request({ method: 'POST', path: GROUPS, body: { profile: input.profile } })).body,
-  );
+  try {
+    return toGroup(
+      (await ctx.client.request({ method: 'POST', path: GROUPS, body: { profile: input.profile } })).body,
+    );
+  } catch (err) {
+    if ((err as { type?: string })?.type !== OktaErrorType.OktaConflict) throw err;
+    const name = input.profile.name;
+    // `q` is a name prefix search: pick the exact (case-insensitive, as Okta compares) name from it.
+    const found = await ctx.client.request<unknown[]>({ method: 'GET', path: GROUPS, query: { q: name } });
+    const existing = found.body.map(toGroup).find((g) => g.profile.name.toLowerCase() === name.toLowerCase());
+    if (!existing) throw err;
+    const requested = { ...input.profile, description: input.profile.description ?? null };
+    const current: Record<string, unknown> = {
+      ...existing.profile,
+      description: existing.profile.description ?? null,
+    };
+    if (
+      Object.entries(requested).every(([k, v]) => JSON.stringify(current[k] ?? null) === JSON.stringify(v))
+    ) {
+      return existing;
+    }
+    throw oktaFailure(
+      OktaErrorType.OktaConflict,
+      `A group named "${existing.profile.name}" (${existing.id}) already exists with another profile: ` +
+        'choose another name, or update that group instead of creating one.',
+      { details: [{ existingGroupId: existing.id }] },
+    );
+  }
 }
 
 export async function get(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {

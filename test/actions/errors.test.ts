@@ -66,6 +66,14 @@ describe('Okta errors map to typed failures', () => {
     expect(f.message).toContain(existing.id);
   });
 
+  it('a group name held by a group with another profile is OktaConflict naming that group', async () => {
+    const name = `Taken ${Date.now()}`;
+    const existing = await h.direct('POST', '/api/v1/groups', { profile: { name, description: 'Theirs' } });
+    const f = await failureOf('groups.create', { profile: { name, description: 'Ours' } });
+    expect(f.applicationFailureInfo).toMatchObject({ type: OktaErrorType.OktaConflict, nonRetryable: true });
+    expect(f.message).toContain((existing.body as { id: string }).id);
+  });
+
   it('404 E0000007 is OktaNotFound, not retried', async () => {
     const f = await failureOf('users.get', { user: 'nobody@companyabc.com' });
     expect(f.applicationFailureInfo).toMatchObject({ type: OktaErrorType.OktaNotFound, nonRetryable: true });

@@ -30,6 +30,13 @@ describe('okta.groups on the happy path', () => {
     expect(await h.run<OktaGroup>('groups.get', { group: created.id })).toEqual(created);
   });
 
+  it('returns the existing group when a retried create finds its name taken with the same profile', async () => {
+    const profile = { name: `Retried ${Date.now()}`, description: 'Made by an earlier attempt' };
+    const earlier = await h.direct('POST', '/api/v1/groups', { profile });
+    const group = await h.run<OktaGroup>('groups.create', { profile });
+    expect(group.id).toBe((earlier.body as { id: string }).id);
+  });
+
   it('lists groups with a q prefix search', async () => {
     const group = await newGroup('Prefix');
     const result = await h.run<ListResult<OktaGroup>>('groups.list', { q: group.profile.name });
