@@ -169,7 +169,8 @@ export async function testConnection(
   const connection = await run(
     'domain',
     (c: Connection) => `${c.domain} is a valid org domain for "${c.name}"`,
-    async () => checkDomain(connections, domain ?? connections.get(name)?.domain ?? '', name),
+    // Without a domain to check, test the connection's own: an unknown name fails as ConnectionNotFound.
+    async () => checkDomain(connections, domain ?? findConnection(connections, name).domain, name),
   );
   if (!connection) return results;
   if (connection.type === 'oauth2') {
