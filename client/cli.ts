@@ -199,8 +199,8 @@ function demoCommand(program: Command): void {
       } catch (err) {
         if (interrupt.signal.aborted) {
           writeLine(out, 'Stopped.');
-          process.exitCode = 130;
-          return;
+          // Everything the demo started is stopped; do not wait for an abandoned workflow bundling.
+          process.exit(130);
         }
         fail(command, err);
       } finally {

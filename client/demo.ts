@@ -96,6 +96,20 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new Error('The demo was interrupted.');
 }
 
+/**
+ * `work`, or a rejection as soon as `signal` aborts, for steps that hold nothing to release when abandoned
+ * (bundling the workflows, waiting for the deployment version), so Ctrl-C does not wait for them.
+ */
+function unlessAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('The demo was interrupted.'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Okta: the configured connections, or the emulator with its own connections file. */
 async function prepareOkta(options: DemoOptions, stateDir: string, stack: Stack, log: (l: string) => void) {
   const env = options.env ?? process.env;
@@ -191,13 +205,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const buildId = defaultBuildId(env);
     const config = { taskQueue, deploymentName: taskQueue, buildId };
     log(`Worker: task queue ${taskQueue}, build ${buildId}; bundling the workflows...`);
-    const worker: Worker = await createOktaWorker({
-      connection: temporal.nativeConnection,
-      namespace: temporal.namespace,
-      config,
-      activities: createOktaActivities({ connections: okta.connections, buildId }),
-      dataConverter,
-    });
+    const worker: Worker = await unlessAborted(
+      createOktaWorker({
+        connection: temporal.nativeConnection,
+        namespace: temporal.namespace,
+        config,
+        activities: createOktaActivities({ connections: okta.connections, buildId }),
+        dataConverter,
+      }),
+      signal,
+    );
     const running = worker.run();
     running.catch(() => undefined);
     stack.push('the worker', async () => {
@@ -211,7 +228,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       namespace: temporal.namespace,
       dataConverter,
     });
-    await promoteBuild(client, { deploymentName: config.deploymentName, buildId, timeoutMs: 60_000 });
+    await unlessAborted(
+      promoteBuild(client, { deploymentName: config.deploymentName, buildId, timeoutMs: 60_000 }),
+      signal,
+    );
     throwIfAborted(signal);
 
     const handle = await startOnboarding(client, {
