@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
@@ -8,10 +8,9 @@ import { describeIssues } from '../common/new-hire.js';
 import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
 import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
 import { registerConnectionsCommands } from './connections-cli.js';
+import { registerDeploymentsCommands } from './deployments-cli.js';
 import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE } from './demo-config.js';
 import { writeLine, type Output } from './progress.js';
-// TODO(issue 7): `deployments promote` is registered from './deployments-cli.js' (registerDeploymentsCommands)
-// once that module lands; see registerOptionalCommands below.
 
 /**
  * The `temporal-okta` command line: the demo, starting onboarding, a worker, the emulator, the codec server,
@@ -470,18 +469,6 @@ function waitForInterrupt(): Promise<void> {
   });
 }
 
-/** Commands whose modules may be absent from this build. */
-async function registerOptionalCommands(program: Command): Promise<void> {
-  const here = fileURLToPath(import.meta.url);
-  const deployments = here.replace(/cli(\.[cm]?[jt]s)$/, 'deployments-cli$1');
-  if (existsSync(deployments)) {
-    const module = (await import(pathToFileURL(deployments).href)) as {
-      registerDeploymentsCommands?: (program: Command) => unknown;
-    };
-    module.registerDeploymentsCommands?.(program);
-  }
-}
-
 /** The `temporal-okta` program with every command. */
 export async function createProgram(): Promise<Command> {
   const program = new Command('temporal-okta')
@@ -493,7 +480,7 @@ export async function createProgram(): Promise<Command> {
   startCommand(program);
   workerCommand(program);
   registerConnectionsCommands(program);
-  await registerOptionalCommands(program);
+  registerDeploymentsCommands(program);
   emulatorCommand(program);
   codecServerCommand(program);
   return program;
