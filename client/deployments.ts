@@ -36,6 +36,9 @@ export class PromotionError extends Error {
   override readonly name = 'PromotionError';
 }
 
+const GRPC_FAILED_PRECONDITION = 9;
+const GRPC_NOT_FOUND = 5;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function describe(client: Client, deploymentName: string) {
@@ -45,20 +48,35 @@ function describe(client: Client, deploymentName: string) {
   });
 }
 
+type VersionSummary = NonNullable<
+  NonNullable<Awaited<ReturnType<typeof describe>>['workerDeploymentInfo']>['versionSummaries']
+>[number];
+
+function drainageStatusOf(summary: VersionSummary) {
+  return summary.drainageStatus ?? summary.drainageInfo?.status;
+}
+
 function drainageOf(status: number | null | undefined): OlderVersionReport['drainage'] {
   if (status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINING) return 'draining';
   if (status === VersionDrainageStatus.VERSION_DRAINAGE_STATUS_DRAINED) return 'drained';
   return 'unknown';
 }
 
-/** Open workflow executions pinned to one build, from the server's visibility store. */
+/** Open workflow executions pinned to one build, from the server's visibility store (eventually consistent). */
 export async function countOpenWorkflowsOnBuild(
   client: Client,
   deploymentName: string,
   buildId: string,
 ): Promise<number> {
-  const query = `TemporalWorkerDeploymentVersion = "${deploymentName}:${buildId}" AND ExecutionStatus = "Running"`;
+  const query =
+    `TemporalWorkerDeploymentVersion = ${quoted(`${deploymentName}:${buildId}`)} ` +
+    `AND TemporalWorkflowVersioningBehavior = "Pinned" AND ExecutionStatus = "Running"`;
   return (await client.workflow.count(query)).count;
+}
+
+/** A visibility query string literal. */
+function quoted(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /**
@@ -72,61 +90,80 @@ export async function countOpenWorkflowsOnBuild(
 export async function promoteBuild(client: Client, options: PromoteOptions): Promise<PromotionReport> {
   const { deploymentName, buildId } = options;
   const progress = options.onProgress ?? (() => undefined);
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
 
   progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
-  let described;
+  let previousBuildId: string | undefined;
   for (;;) {
-    described = await describe(client, deploymentName).catch((err: { code?: number }) => {
-      if (err?.code === 5) return undefined; // NOT_FOUND: no worker of this deployment has polled yet
+    const described = await describe(client, deploymentName).catch((err: { code?: number }) => {
+      if (err?.code === GRPC_NOT_FOUND) return undefined; // no worker of this deployment has polled yet
       throw err;
     });
     const summaries = described?.workerDeploymentInfo?.versionSummaries ?? [];
-    if (summaries.some((s) => s.deploymentVersion?.buildId === buildId)) break;
-    if (Date.now() > deadline) {
+    if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) {
+      previousBuildId =
+        described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
+      if (previousBuildId === buildId) break;
+      progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
+      const changed = await client.workflowService
+        .setWorkerDeploymentCurrentVersion({
+          namespace: client.options.namespace,
+          deploymentName,
+          buildId,
+          conflictToken: described.conflictToken,
+          identity: options.identity,
+        })
+        .then(
+          () => true,
+          (err: { code?: number }) => {
+            // The deployment changed since it was described (another version registered): look again.
+            if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+            throw err;
+          },
+        );
+      if (changed) break;
+    } else if (Date.now() > deadline) {
       throw new PromotionError(
-        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${options.timeoutMs ?? 60_000} ms. ` +
+        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${timeoutMs} ms. ` +
           'Start a worker of that build (TEMPORAL_OKTA_BUILD_ID / TEMPORAL_OKTA_DEPLOYMENT_NAME) and try again.',
       );
     }
     await sleep(500);
   }
 
-  const routing = described!.workerDeploymentInfo?.routingConfig;
-  const previousBuildId = routing?.currentDeploymentVersion?.buildId ?? undefined;
-  if (previousBuildId !== buildId) {
-    progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
-    await client.workflowService.setWorkerDeploymentCurrentVersion({
-      namespace: client.options.namespace,
-      deploymentName,
-      buildId,
-      conflictToken: described!.conflictToken,
-      identity: options.identity,
-    });
-  }
   for (;;) {
-    const now = await describe(client, deploymentName);
-    const info = now.workerDeploymentInfo;
-    const done =
+    const info = (await describe(client, deploymentName)).workerDeploymentInfo;
+    const summaries = info?.versionSummaries ?? [];
+    const settled =
       info?.routingConfig?.currentDeploymentVersion?.buildId === buildId &&
       info.routingConfigUpdateState !== RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
-    if (done) {
+    // The server starts draining the previous build as it stops being current: wait until it says so.
+    const previous =
+      previousBuildId && previousBuildId !== buildId
+        ? summaries.find((s) => s.deploymentVersion?.buildId === previousBuildId)
+        : undefined;
+    const previousKnown = !previous || drainageOf(drainageStatusOf(previous)) !== 'unknown';
+    if (settled && (previousKnown || Date.now() > deadline)) {
+      progress('Counting the open workflows pinned to older builds...');
       const olderVersions: OlderVersionReport[] = [];
-      for (const s of info.versionSummaries ?? []) {
+      for (const s of summaries) {
         const other = s.deploymentVersion?.buildId;
         if (!other || other === buildId) continue;
         olderVersions.push({
           buildId: other,
-          drainage: drainageOf(s.drainageStatus ?? s.drainageInfo?.status),
+          drainage: drainageOf(drainageStatusOf(s)),
           openWorkflows: await countOpenWorkflowsOnBuild(client, deploymentName, other),
         });
       }
-      for (const v of olderVersions)
-        progress(`Build ${v.buildId}: ${v.drainage}, ${v.openWorkflows} open workflow(s) pinned to it.`);
       return { deploymentName, buildId, previousBuildId, olderVersions };
     }
-    if (Date.now() > deadline)
-      throw new PromotionError(`Build ${buildId} did not become current within the timeout.`);
+    if (Date.now() > deadline) {
+      throw new PromotionError(
+        `Build ${buildId} did not become the current version of deployment ${deploymentName} within ` +
+          `${timeoutMs} ms. Check the deployment with \`temporal worker deployment describe --name ${deploymentName}\`.`,
+      );
+    }
     await sleep(250);
   }
 }

@@ -4,25 +4,30 @@ import { DEFAULT_DEPLOYMENT_NAME, defaultBuildId } from './build-id.js';
 /** The task queue of the package's workflows and activities unless configured otherwise. */
 export const DEFAULT_TASK_QUEUE = 'temporal-okta';
 
-const name = (what: string) =>
+const name = (what: string, fallback?: string) =>
   z
     .string()
     .trim()
-    .min(1, `${what} must not be empty`)
-    .max(255, `${what} must be at most 255 characters`)
-    .regex(/^[^\s]+$/, `${what} must not contain spaces`);
+    .min(
+      1,
+      fallback
+        ? `is set but empty: set it to a ${what}, or unset it to use the default "${fallback}"`
+        : `is set but empty: set it to a ${what}, or unset it`,
+    )
+    .max(255, `must be at most 255 characters: use a shorter ${what}`)
+    .regex(/^\S+$/, `must not contain spaces: use a ${what} without whitespace`);
 
 const WorkerEnvSchema = z.object({
-  TEMPORAL_OKTA_TASK_QUEUE: name('TEMPORAL_OKTA_TASK_QUEUE').default(DEFAULT_TASK_QUEUE),
-  TEMPORAL_OKTA_DEPLOYMENT_NAME: name('TEMPORAL_OKTA_DEPLOYMENT_NAME')
+  TEMPORAL_OKTA_TASK_QUEUE: name('task queue name', DEFAULT_TASK_QUEUE).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_OKTA_DEPLOYMENT_NAME: name('worker deployment name', DEFAULT_DEPLOYMENT_NAME)
     // Temporal joins deployment and build id with a dot: a dot in the name would make that ambiguous.
-    .regex(/^[^.]+$/, 'TEMPORAL_OKTA_DEPLOYMENT_NAME must not contain "."')
+    .regex(/^[^.]+$/, 'must not contain ".": Temporal joins deployment name and build id with a dot; use "-"')
     .default(DEFAULT_DEPLOYMENT_NAME),
-  TEMPORAL_OKTA_BUILD_ID: name('TEMPORAL_OKTA_BUILD_ID').optional(),
+  TEMPORAL_OKTA_BUILD_ID: name('build id such as 1.2.0+3f2c9a1b').optional(),
   TEMPORAL_OKTA_MAX_CONCURRENT_ACTIVITIES: z.coerce
-    .number({ message: 'TEMPORAL_OKTA_MAX_CONCURRENT_ACTIVITIES must be a number' })
-    .int()
-    .positive()
+    .number({ message: 'must be a whole number, e.g. 50' })
+    .int('must be a whole number, e.g. 50')
+    .positive('must be at least 1')
     .optional(),
 });
 
@@ -45,8 +50,11 @@ export class WorkerConfigError extends Error {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = WorkerEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
-    throw new WorkerConfigError(`Invalid worker configuration:\n${lines.join('\n')}`);
+    // Variable names and our own messages only: zod is never asked to repeat a value.
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')} ${i.message}.`);
+    throw new WorkerConfigError(
+      `Invalid temporal-okta worker configuration in the environment:\n${lines.join('\n')}`,
+    );
   }
   const e = parsed.data;
   return {

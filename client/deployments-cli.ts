@@ -1,0 +1,137 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadWorkerConfig } from '../worker/config.js';
+import { promoteBuild, type PromotionReport } from './deployments.js';
+
+/** What the deployments commands read besides their options; the defaults are the process's. */
+export interface DeploymentsCommandsOptions {
+  /**
+   * The environment: TEMPORAL_OKTA_DEPLOYMENT_NAME and TEMPORAL_OKTA_BUILD_ID for the defaults, and the
+   * Temporal connection settings of `@temporalio/envconfig` (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+   * TEMPORAL_API_KEY, TLS, TEMPORAL_PROFILE and its config file).
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds.');
+  return n;
+}
+
+/** The promotion report as the CLI prints it. */
+export function formatPromotionReport(report: PromotionReport): string[] {
+  const lines = [
+    `Build ${report.buildId} is the current version of deployment ${report.deploymentName}` +
+      (report.previousBuildId && report.previousBuildId !== report.buildId
+        ? ` (was ${report.previousBuildId}).`
+        : '.'),
+  ];
+  if (report.olderVersions.length === 0) {
+    lines.push('No older builds are registered.');
+    return lines;
+  }
+  lines.push('Older builds:');
+  for (const v of report.olderVersions) {
+    lines.push(`  ${v.buildId}: ${v.drainage}, ${v.openWorkflows} open pinned workflow(s)`);
+  }
+  if (report.olderVersions.some((v) => v.openWorkflows > 0)) {
+    lines.push('Keep the workers of those builds running until their pinned workflows have finished.');
+  }
+  return lines;
+}
+
+/** Connects to Temporal as `@temporalio/envconfig` describes (profile file, then environment). */
+async function connectClient(env: NodeJS.ProcessEnv): Promise<{ client: Client; close(): Promise<void> }> {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: defined });
+  const connection = await Connection.connect(connectionOptions);
+  return { client: new Client({ connection, namespace }), close: () => connection.close() };
+}
+
+/**
+ * Adds `deployments promote` to the CLI: makes a build the current version of the worker deployment
+ * (new workflows start there; pinned ones finish where they started) and reports the older builds that
+ * are still draining, with their open pinned workflows. Deployment name and build id default to the
+ * worker's own configuration (`loadWorkerConfig()`); output goes through the program's
+ * `configureOutput()`, errors through `command.error()` (exit code 1).
+ *
+ * @example
+ * const program = new Command('temporal-okta');
+ * registerDeploymentsCommands(program);
+ * await program.parseAsync(); // temporal-okta deployments promote --build-id 0.2.0+3f2c9a1b
+ */
+export function registerDeploymentsCommands(
+  program: Command,
+  options: DeploymentsCommandsOptions = {},
+): Command {
+  const deployments = program
+    .command('deployments')
+    .description('Worker Deployment Versioning: promote a build of the workers.');
+
+  deployments
+    .command('promote')
+    .description(
+      'Wait for a worker of the build to register, make the build current, and report the older builds still draining.',
+    )
+    .option(
+      '--build-id <id>',
+      'the build to promote (default: TEMPORAL_OKTA_BUILD_ID, else this package build)',
+    )
+    .option('--deployment-name <name>', 'the worker deployment (default: TEMPORAL_OKTA_DEPLOYMENT_NAME)')
+    .option(
+      '--timeout <seconds>',
+      'how long to wait for the build to register and become current',
+      seconds,
+      60,
+    )
+    .action(
+      async (opts: { buildId?: string; deploymentName?: string; timeout: number }, command: Command) => {
+        const env = options.env ?? process.env;
+        const out = command.configureOutput().writeOut ?? ((s: string) => void process.stdout.write(s));
+        const print = (line: string) => out(`${line}\n`);
+        let deploymentName: string;
+        let buildId: string;
+        try {
+          // The worker's own settings only fill in what the options leave out.
+          const config = loadWorkerConfig({
+            ...env,
+            ...(opts.buildId ? { TEMPORAL_OKTA_BUILD_ID: opts.buildId } : {}),
+            ...(opts.deploymentName ? { TEMPORAL_OKTA_DEPLOYMENT_NAME: opts.deploymentName } : {}),
+          });
+          deploymentName = config.deploymentName;
+          buildId = config.buildId;
+        } catch (err) {
+          command.error((err as Error).message, { exitCode: 1, code: 'temporal-okta.config' });
+        }
+        let connected: Awaited<ReturnType<typeof connectClient>>;
+        try {
+          connected = await connectClient(env);
+        } catch (err) {
+          command.error(
+            `Cannot connect to Temporal: ${(err as Error).message}. Set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE ` +
+              '(and TEMPORAL_API_KEY or TLS settings), or a profile in the Temporal config file.',
+            { exitCode: 1, code: 'temporal-okta.connection' },
+          );
+        }
+        try {
+          const report = await promoteBuild(connected.client, {
+            deploymentName,
+            buildId,
+            timeoutMs: opts.timeout * 1000,
+            onProgress: print,
+            identity: 'temporal-okta deployments promote',
+          });
+          formatPromotionReport(report).forEach(print);
+        } catch (err) {
+          command.error((err as Error).message, { exitCode: 1, code: 'temporal-okta.promote' });
+        } finally {
+          await connected.close();
+        }
+      },
+    );
+  return deployments;
+}
