@@ -39,13 +39,21 @@ function parseOptions<S extends z.ZodType>(command: Command, schema: S, options:
   if (parsed.success) return parsed.data;
   const lines = describeIssues(parsed.error).map((line) => {
     const [field, ...rest] = line.split(': ');
-    const flag = `--${field!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const option = field!.split('.')[0]!; // `origin.0` is the first --origin
+    const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     return `  ${flag}: ${rest.join(': ')}`;
   });
-  return command.error(`Invalid options for "${command.name()}":\n${lines.join('\n')}`, {
+  return command.error(`Invalid options for "${commandPath(command)}":\n${lines.join('\n')}\n(see --help)`, {
     exitCode: 1,
     code: 'temporal-okta.invalid-options',
   });
+}
+
+/** `temporal-okta start onboarding`: the command as the user typed it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /**
@@ -63,7 +71,7 @@ export function explain(err: unknown): string {
 /** Ends the command with the error's message (never a stack: the messages say what to fix). */
 function fail(command: Command, err: unknown): never {
   const message = explain(err);
-  return command.error(`temporal-okta ${command.name()}: ${message}`, {
+  return command.error(`${commandPath(command)}: ${message}`, {
     exitCode: 1,
     code: 'temporal-okta.failed',
   });
@@ -471,11 +479,9 @@ function waitForInterrupt(): Promise<void> {
 
 /** The `temporal-okta` program with every command. */
 export async function createProgram(): Promise<Command> {
-  const program = new Command('temporal-okta')
-    .description(
-      'The Okta package for Temporal: demo, onboarding, workers, connections, deployments, codec server.',
-    )
-    .showHelpAfterError('(run with --help for usage)');
+  const program = new Command('temporal-okta').description(
+    'The Okta package for Temporal: demo, onboarding, workers, connections, deployments, codec server.',
+  );
   demoCommand(program);
   startCommand(program);
   workerCommand(program);
