@@ -140,3 +140,14 @@ export async function connectVariable(): Promise<OktaSession> {
   return okta.connect({ ...org, session: { variable: true } });
 }
 pinned(connectVariable);
+
+/** Declares nothing: it takes the worker's default versioning behaviour. */
+export async function undeclared(): Promise<string> {
+  return workflowInfo().workflowId;
+}
+
+/** Declared PINNED and does nothing else. */
+export async function declaredPinned(): Promise<string> {
+  return workflowInfo().workflowId;
+}
+pinned(declaredPinned);
