@@ -105,7 +105,13 @@ export function registerDeploymentsCommands(
           deploymentName = config.deploymentName;
           buildId = config.buildId;
         } catch (err) {
-          command.error((err as Error).message, { exitCode: 1, code: 'temporal-okta.config' });
+          // Name the option where the value came from one.
+          let message = (err as Error).message;
+          if (opts.buildId) message = message.replaceAll('TEMPORAL_OKTA_BUILD_ID', '--build-id');
+          if (opts.deploymentName) {
+            message = message.replaceAll('TEMPORAL_OKTA_DEPLOYMENT_NAME', '--deployment-name');
+          }
+          command.error(message, { exitCode: 1, code: 'temporal-okta.config' });
         }
         let connected: Awaited<ReturnType<typeof connectClient>>;
         try {

@@ -184,4 +184,20 @@ describe('promoting a build', () => {
       `No worker of build 9.9.9+absent has registered in deployment ${deploymentName}`,
     );
   });
+
+  it('refuses, from the CLI, a deployment name with a dot, naming the option and what to use instead', async () => {
+    const err: string[] = [];
+    const program = new Command('temporal-okta')
+      .exitOverride()
+      .configureOutput({ writeOut: () => undefined, writeErr: (s) => err.push(s) });
+    registerDeploymentsCommands(program, { env: { TEMPORAL_ADDRESS: inject('devServerAddress') } });
+
+    const run = program.parseAsync(['deployments', 'promote', '--deployment-name', 'okta.workers'], {
+      from: 'user',
+    });
+
+    await expect(run).rejects.toMatchObject({ exitCode: 1 } satisfies Partial<CommanderError>);
+    expect(err.join('')).toContain('--deployment-name must not contain "."');
+    expect(err.join('')).toContain('use "-"');
+  });
 });
