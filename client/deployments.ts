@@ -104,7 +104,10 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
     if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) {
       previousBuildId =
         described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
-      if (previousBuildId === buildId) break;
+      if (previousBuildId === buildId) {
+        progress(`Build ${buildId} is already current.`);
+        break;
+      }
       progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
       const changed = await client.workflowService
         .setWorkerDeploymentCurrentVersion({

@@ -123,6 +123,33 @@ describe('promoting a build', () => {
     expect(await currentBuildOf(deploymentName)).toBe(buildId);
   });
 
+  it('leaves an already current build current and says so', async () => {
+    const { taskQueue, deploymentName } = uniqueDeployment('okta-promote-again');
+    const buildId = '2.1.0+again';
+    workers.push(
+      await startBuildWorker(env, {
+        taskQueue,
+        deploymentName,
+        buildId,
+        connections: org.connections,
+        workflowBundle,
+      }),
+    );
+    await promoteBuild(env.client, { deploymentName, buildId, timeoutMs: 30_000 });
+    const progress: string[] = [];
+
+    const report = await promoteBuild(env.client, {
+      deploymentName,
+      buildId,
+      timeoutMs: 30_000,
+      onProgress: (line) => progress.push(line),
+    });
+
+    expect(report).toEqual({ deploymentName, buildId, previousBuildId: buildId, olderVersions: [] });
+    expect(progress).toContain(`Build ${buildId} is already current.`);
+    expect(await currentBuildOf(deploymentName)).toBe(buildId);
+  });
+
   it('fails with what to do when no worker of the build registers in time', async () => {
     const { deploymentName } = uniqueDeployment('okta-promote-none');
     const promotion = promoteBuild(env.client, { deploymentName, buildId: '9.9.9+absent', timeoutMs: 1_000 });
