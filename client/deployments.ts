@@ -26,7 +26,7 @@ export interface OlderVersionReport {
 export interface PromotionReport {
   deploymentName: string;
   buildId: string;
-  /** The build that was current before, if any. */
+  /** The build that was current before, if any (the promoted build itself when it already was current). */
   previousBuildId?: string;
   olderVersions: OlderVersionReport[];
 }
