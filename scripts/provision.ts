@@ -5,7 +5,7 @@
  *   class-data-sharing archive so the JVM starts well inside the SDK's start-up window.
  * Both go to a cache directory outside the repository; a second run only checks them.
  *
- * Usage: npm run provision [-- --quiet]
+ * Usage: npm run provision [-- --quiet] [--only cli|test-server]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ import {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
 
 class ProvisionError extends Error {}
 
@@ -192,9 +194,13 @@ async function ensureTestServer(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (only !== undefined && only !== 'cli' && only !== 'test-server') {
+    throw new ProvisionError(`--only takes "cli" or "test-server", not "${only}".`);
+  }
   step(`cache directory: ${cacheDir()}`);
-  const cli = ensureTemporalCli();
-  const testServer = await ensureTestServer();
+  // The demo needs only the CLI (no Java); tests need both.
+  const cli = only === 'test-server' ? undefined : ensureTemporalCli();
+  const testServer = only === 'cli' ? undefined : await ensureTestServer();
   if (!quiet) console.log(JSON.stringify({ temporalCli: cli, testServer }, null, 2));
 }
 
