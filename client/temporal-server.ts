@@ -72,7 +72,9 @@ export function ensureTemporalCli(log: (line: string) => void): string {
   const script = join(packageRoot(), 'scripts', 'provision.ts');
   log('Provisioning the Temporal CLI (once; cached outside the repository)...');
   const run = existsSync(script)
-    ? spawnSync(process.execPath, ['--import', 'tsx', script, '--quiet', '--only', 'cli'], { stdio: 'inherit' })
+    ? spawnSync(process.execPath, ['--import', 'tsx', script, '--quiet', '--only', 'cli'], {
+        stdio: 'inherit',
+      })
     : undefined;
   const built = temporalCliCandidates().find(isExecutable);
   if (built) return built;

@@ -52,7 +52,10 @@ export function createControls(deps: {
       .digest();
     if (!timingSafeEqual(presented, expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="emulator controls"');
-      return sendJson(res, 401, { error: 'unauthorized', message: 'The controls need Authorization: Bearer <adminSecret> from org.json.' });
+      return sendJson(res, 401, {
+        error: 'unauthorized',
+        message: 'The controls need Authorization: Bearer <adminSecret> from org.json.',
+      });
     }
     const route = `${req.method} ${url.pathname.slice(CONTROLS_PATH.length)}`;
     try {
@@ -80,12 +83,17 @@ export function createControls(deps: {
           deps.faults.clear();
           return sendNoContent(res);
         case 'PUT rate-limits':
-          deps.rateLimits.configure(RateLimitsBodySchema.parse(await readJson(req)) as Partial<Record<RateLimitFamily, number>>);
+          deps.rateLimits.configure(
+            RateLimitsBodySchema.parse(await readJson(req)) as Partial<Record<RateLimitFamily, number>>,
+          );
           return sendJson(res, 200, { budgets: deps.rateLimits.budgets });
         case 'GET tokens':
           return sendJson(res, 200, { tokens: deps.authState.issuedTokens() });
         case 'GET requests':
-          return sendJson(res, 200, { requests: deps.requestLog.entries(), counts: deps.requestLog.counts() });
+          return sendJson(res, 200, {
+            requests: deps.requestLog.entries(),
+            counts: deps.requestLog.counts(),
+          });
         case 'DELETE requests':
           deps.requestLog.clear();
           return sendNoContent(res);
@@ -93,7 +101,8 @@ export function createControls(deps: {
           return sendJson(res, 404, { error: 'not_found', message: `No emulator control "${route}"` });
       }
     } catch (err) {
-      const message = err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
+      const message =
+        err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
       return sendJson(res, 400, { error: 'bad_request', message });
     }
   };

@@ -33,7 +33,9 @@ export const FaultSpecSchema = z
   .refine((f) => f.status !== undefined || f.latencyMs !== undefined || f.drop === true, {
     message: 'a fault needs at least one of status, latencyMs or drop',
   })
-  .refine((f) => !(f.drop === true && f.status !== undefined), { message: 'drop and status exclude each other' });
+  .refine((f) => !(f.drop === true && f.status !== undefined), {
+    message: 'drop and status exclude each other',
+  });
 
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 /** A fault as a test writes it (before validation). */
@@ -84,7 +86,12 @@ export class FaultInjector {
  * Applies a fault to a request. Returns true when the fault answered (or dropped) the request, false
  * when it only added latency and the request should be served normally.
  */
-export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function applyFault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   if (fault.latencyMs) await sleep(fault.latencyMs);
   if (fault.drop) {
     req.socket.destroy();
@@ -101,7 +108,10 @@ function defaultBody(status: number, path: string): unknown {
   if (path.startsWith('/oauth2/')) {
     return status === 429
       ? { error: 'too_many_requests', error_description: 'Too many requests.' }
-      : { error: 'server_error', error_description: 'The authorization server encountered an unexpected error.' };
+      : {
+          error: 'server_error',
+          error_description: 'The authorization server encountered an unexpected error.',
+        };
   }
   switch (status) {
     case 429:

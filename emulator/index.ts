@@ -1,6 +1,19 @@
 export { startEmulator, DEFAULT_DOMAIN, type EmulatorOptions, type RunningEmulator } from './server.js';
-export { readOrg, orgClient, orgTransport, OrgDescriptionSchema, type OrgDescription, type OrgClient } from './org.js';
-export { authorizeWithScriptedAdmin, emulatorControls, startTestOrg, type EmulatorControls, type TestOrg } from './testing.js';
+export {
+  readOrg,
+  orgClient,
+  orgTransport,
+  OrgDescriptionSchema,
+  type OrgDescription,
+  type OrgClient,
+} from './org.js';
+export {
+  authorizeWithScriptedAdmin,
+  emulatorControls,
+  startTestOrg,
+  type EmulatorControls,
+  type TestOrg,
+} from './testing.js';
 export type { ApiCaller, Authenticate } from './auth/authenticate.js';
 export type { FaultSpecInput } from './faults.js';
 export type { IssuedToken } from './auth/adapter.js';

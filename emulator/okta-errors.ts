@@ -42,7 +42,11 @@ function newErrorId(): string {
 }
 
 /** Builds Okta's error body (`errorLink` repeats the code, as Okta does). */
-export function oktaErrorBody(errorCode: string, errorSummary: string, errorCauses: OktaErrorCause[] = []): OktaErrorBody {
+export function oktaErrorBody(
+  errorCode: string,
+  errorSummary: string,
+  errorCauses: OktaErrorCause[] = [],
+): OktaErrorBody {
   return { errorCode, errorSummary, errorLink: errorCode, errorId: newErrorId(), errorCauses };
 }
 

@@ -61,7 +61,10 @@ export async function readOrg(file: string): Promise<OrgDescription> {
 /** The org client with this name (`service`, `service-dpop`, `service-readonly`, `web`, `web-post`). */
 export function orgClient(org: OrgDescription, name: string): OrgClient {
   const client = org.clients.find((c) => c.name === name);
-  if (!client) throw new Error(`The emulated org has no client named "${name}"; it has ${org.clients.map((c) => c.name).join(', ')}`);
+  if (!client)
+    throw new Error(
+      `The emulated org has no client named "${name}"; it has ${org.clients.map((c) => c.name).join(', ')}`,
+    );
   return client;
 }
 

@@ -70,7 +70,9 @@ export function createRateLimiter(
       if (budget === undefined) continue;
       if (!(family in defaultRateLimitBudgets)) throw new RangeError(`Unknown rate-limit family "${family}"`);
       if (!Number.isInteger(budget) || budget < 0) {
-        throw new RangeError(`Rate-limit budget for "${family}" must be a non-negative integer, got ${budget}`);
+        throw new RangeError(
+          `Rate-limit budget for "${family}" must be a non-negative integer, got ${budget}`,
+        );
       }
       current[family] = budget;
     }

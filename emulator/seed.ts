@@ -16,27 +16,118 @@ export type SeedUser = {
   hasPassword: boolean;
   profile: UserProfile;
 };
-export type SeedGroup = { id: string; type: GroupType; name: string; description: string | null; created: string };
-export type SeedData = { users: SeedUser[]; groups: SeedGroup[]; memberships: [groupId: string, userId: string][] };
+export type SeedGroup = {
+  id: string;
+  type: GroupType;
+  name: string;
+  description: string | null;
+  created: string;
+};
+export type SeedData = {
+  users: SeedUser[];
+  groups: SeedGroup[];
+  memberships: [groupId: string, userId: string][];
+};
 
 export const DEFAULT_SEED_USERS = 1200;
 /** The domain of seeded logins and emails (reserved for documentation, never deliverable). */
 export const SEED_EMAIL_DOMAIN = 'example.com';
 
 const FIRST_NAMES = [
-  'Aisha', 'Alejandro', 'Amelia', 'Andrei', 'Anika', 'Ben', 'Carmen', 'Chen', 'Chloe', 'Daniel', 'Diego', 'Elena',
-  'Emeka', 'Fatima', 'Felix', 'Grace', 'Hana', 'Hiroshi', 'Ines', 'Isaac', 'Jamal', 'Julia', 'Kai', 'Kateryna',
-  'Leila', 'Liam', 'Lucia', 'Mateo', 'Maya', 'Mei', 'Mohammed', 'Nadia', 'Noah', 'Olga', 'Omar', 'Priya', 'Rafael',
-  'Rosa', 'Sami', 'Sofia', 'Tariq', 'Thomas', 'Uma', 'Victor', 'Wei', 'Yara', 'Yusuf', 'Zoe',
+  'Aisha',
+  'Alejandro',
+  'Amelia',
+  'Andrei',
+  'Anika',
+  'Ben',
+  'Carmen',
+  'Chen',
+  'Chloe',
+  'Daniel',
+  'Diego',
+  'Elena',
+  'Emeka',
+  'Fatima',
+  'Felix',
+  'Grace',
+  'Hana',
+  'Hiroshi',
+  'Ines',
+  'Isaac',
+  'Jamal',
+  'Julia',
+  'Kai',
+  'Kateryna',
+  'Leila',
+  'Liam',
+  'Lucia',
+  'Mateo',
+  'Maya',
+  'Mei',
+  'Mohammed',
+  'Nadia',
+  'Noah',
+  'Olga',
+  'Omar',
+  'Priya',
+  'Rafael',
+  'Rosa',
+  'Sami',
+  'Sofia',
+  'Tariq',
+  'Thomas',
+  'Uma',
+  'Victor',
+  'Wei',
+  'Yara',
+  'Yusuf',
+  'Zoe',
 ];
 const LAST_NAMES = [
-  'Abebe', 'Andersson', 'Bauer', 'Chen', 'Costa', 'Dubois', 'Eriksen', 'Fernandes', 'Garcia', 'Gupta', 'Haddad',
-  'Ivanova', 'Jensen', 'Kim', 'Kowalski', 'Lopez', 'Martin', 'Mensah', 'Murphy', 'Nakamura', 'Nguyen', 'Novak',
-  'Okafor', 'Olsen', 'Patel', 'Rossi', 'Santos', 'Schmidt', 'Silva', 'Singh', 'Smith', 'Tanaka', 'Torres', 'Walsh',
-  'Wang', 'Williams', 'Yilmaz', 'Zhang',
+  'Abebe',
+  'Andersson',
+  'Bauer',
+  'Chen',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fernandes',
+  'Garcia',
+  'Gupta',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kim',
+  'Kowalski',
+  'Lopez',
+  'Martin',
+  'Mensah',
+  'Murphy',
+  'Nakamura',
+  'Nguyen',
+  'Novak',
+  'Okafor',
+  'Olsen',
+  'Patel',
+  'Rossi',
+  'Santos',
+  'Schmidt',
+  'Silva',
+  'Singh',
+  'Smith',
+  'Tanaka',
+  'Torres',
+  'Walsh',
+  'Wang',
+  'Williams',
+  'Yilmaz',
+  'Zhang',
 ];
 const DEPARTMENTS: { name: string; titles: string[] }[] = [
-  { name: 'Engineering', titles: ['Software Engineer', 'Senior Software Engineer', 'Staff Engineer', 'Engineering Manager'] },
+  {
+    name: 'Engineering',
+    titles: ['Software Engineer', 'Senior Software Engineer', 'Staff Engineer', 'Engineering Manager'],
+  },
   { name: 'Sales', titles: ['Account Executive', 'Sales Development Representative', 'Sales Manager'] },
   { name: 'Marketing', titles: ['Marketing Specialist', 'Content Strategist', 'Marketing Manager'] },
   { name: 'Finance', titles: ['Accountant', 'Financial Analyst', 'Controller'] },
@@ -47,7 +138,17 @@ const DEPARTMENTS: { name: string; titles: string[] }[] = [
   { name: 'Operations', titles: ['Operations Analyst', 'Program Manager', 'Operations Manager'] },
   { name: 'Product', titles: ['Product Manager', 'Product Designer', 'Director of Product'] },
 ];
-const CITIES = ['San Francisco', 'New York', 'London', 'Berlin', 'Toronto', 'Sydney', 'Bangalore', 'Madrid', 'Tokyo'];
+const CITIES = [
+  'San Francisco',
+  'New York',
+  'London',
+  'Berlin',
+  'Toronto',
+  'Sydney',
+  'Bangalore',
+  'Madrid',
+  'Tokyo',
+];
 // Most users of a real org are active; a few sit in every other state the lifecycle allows.
 const STATUS_WEIGHTS: [UserStatus, number][] = [
   ['ACTIVE', 80],
@@ -83,7 +184,8 @@ function prng(seed: number): () => number {
  */
 export function generateSeed(options: SeedOptions = {}): SeedData {
   const count = options.users ?? DEFAULT_SEED_USERS;
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`Seed user count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`Seed user count must be a non-negative integer, got ${count}`);
   const random = prng(options.randomSeed ?? 0x0c7a);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
@@ -104,7 +206,13 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
   };
 
   const created = iso(EPOCH);
-  const everyone: SeedGroup = { id: id('00g'), type: 'BUILT_IN', name: 'Everyone', description: 'All users in your organization', created };
+  const everyone: SeedGroup = {
+    id: id('00g'),
+    type: 'BUILT_IN',
+    name: 'Everyone',
+    description: 'All users in your organization',
+    created,
+  };
   const departmentGroups = DEPARTMENTS.map((d) => ({
     id: id('00g'),
     type: 'OKTA_GROUP' as const,
@@ -112,8 +220,20 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
     description: `Everyone in the ${d.name} department`,
     created,
   }));
-  const managers: SeedGroup = { id: id('00g'), type: 'OKTA_GROUP', name: 'Managers', description: 'People managers', created };
-  const contractors: SeedGroup = { id: id('00g'), type: 'OKTA_GROUP', name: 'Contractors', description: 'Contractors and temporary staff', created };
+  const managers: SeedGroup = {
+    id: id('00g'),
+    type: 'OKTA_GROUP',
+    name: 'Managers',
+    description: 'People managers',
+    created,
+  };
+  const contractors: SeedGroup = {
+    id: id('00g'),
+    type: 'OKTA_GROUP',
+    name: 'Contractors',
+    description: 'Contractors and temporary staff',
+    created,
+  };
 
   const users: SeedUser[] = [];
   const memberships: [string, string][] = [];
@@ -160,7 +280,8 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
     };
     users.push(user);
     memberships.push([everyone.id, user.id], [departmentGroups[deptIndex]!.id, user.id]);
-    if (/Manager|Director|Lead|Controller|General Counsel/.test(title)) memberships.push([managers.id, user.id]);
+    if (/Manager|Director|Lead|Controller|General Counsel/.test(title))
+      memberships.push([managers.id, user.id]);
     if (contractor) memberships.push([contractors.id, user.id]);
   }
   return { users, groups: [everyone, ...departmentGroups, managers, contractors], memberships };

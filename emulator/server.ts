@@ -84,7 +84,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     await next();
     const oidc = ctx.oidc as typeof ctx.oidc | undefined;
     const params = oidc?.params;
-    const clientId = oidc?.client?.clientId ?? (typeof params?.client_id === 'string' ? params.client_id : undefined);
+    const clientId =
+      oidc?.client?.clientId ?? (typeof params?.client_id === 'string' ? params.client_id : undefined);
     const grantType = typeof params?.grant_type === 'string' ? params.grant_type : undefined;
     oauthInfo.set(ctx.req, { clientId, grantType });
   });
@@ -98,11 +99,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const managementApi = createManagementApi({ store, authenticate, rateLimits });
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
-  const controls = createControls({ adminSecret, store, startSeed, authState, faults, requestLog, rateLimits });
+  const controls = createControls({
+    adminSecret,
+    store,
+    startSeed,
+    authState,
+    faults,
+    requestLog,
+    rateLimits,
+  });
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // oidc-provider runs with `proxy = true`: these make every URL it builds the org domain's.
-    for (const name of Object.keys(req.headers)) if (name.startsWith('x-forwarded-')) delete req.headers[name];
+    for (const name of Object.keys(req.headers))
+      if (name.startsWith('x-forwarded-')) delete req.headers[name];
     req.headers['x-forwarded-proto'] = 'https';
     req.headers['x-forwarded-host'] = domain;
     const url = new URL(req.url ?? '/', `https://${domain}`);
@@ -138,7 +148,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const decision = rateLimits.take(RateLimitFamilies.oauth2);
       for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
       if (decision.limited) {
-        return sendJson(res, 429, oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.'));
+        return sendJson(
+          res,
+          429,
+          oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.'),
+        );
       }
       return oauthHandler(req, res);
     }
@@ -150,7 +164,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     dispatch(req, res).catch((err: unknown) => {
       // Never echo request data: it may hold credentials.
-      console.error(`emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${err instanceof Error ? err.message : 'error'}`);
+      console.error(
+        `emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${err instanceof Error ? err.message : 'error'}`,
+      );
       if (!res.headersSent) sendJson(res, 500, oktaErrorBody('E0000009', 'Internal Server Error'));
       else res.destroy();
     });

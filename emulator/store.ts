@@ -59,7 +59,10 @@ export type Page<T> = { items: T[]; nextSeq?: number };
 
 /** The fields of a user that change together in one update. */
 export type UserChange = Partial<
-  Pick<UserRecord, 'status' | 'activated' | 'statusChanged' | 'lastLogin' | 'passwordChanged' | 'hasPassword' | 'profile'>
+  Pick<
+    UserRecord,
+    'status' | 'activated' | 'statusChanged' | 'lastLogin' | 'passwordChanged' | 'hasPassword' | 'profile'
+  >
 >;
 
 /** Thrown by the store when a login is already taken (logins are unique, case-insensitively). */
@@ -72,7 +75,10 @@ export class LoginTakenError extends Error {
 
 /** The state of one emulated Okta org. */
 export type OrgStore = {
-  createUser(input: { profile: UserProfile; status: UserStatus; hasPassword: boolean }, now?: Date): UserRecord;
+  createUser(
+    input: { profile: UserProfile; status: UserStatus; hasPassword: boolean },
+    now?: Date,
+  ): UserRecord;
   /** A user by id, or by login (case-insensitive). */
   getUser(idOrLogin: string): UserRecord | undefined;
   updateUser(id: string, change: UserChange, now?: Date): UserRecord;
@@ -247,7 +253,9 @@ export function openStore(options: StoreOptions): OrgStore {
        VALUES (@id, @type, @name, @description, @created, @last_updated, @last_membership_updated)`,
     ),
     groupById: db.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?'),
-    builtInGroup: db.prepare<[], GroupRow>("SELECT * FROM groups WHERE type = 'BUILT_IN' ORDER BY seq LIMIT 1"),
+    builtInGroup: db.prepare<[], GroupRow>(
+      "SELECT * FROM groups WHERE type = 'BUILT_IN' ORDER BY seq LIMIT 1",
+    ),
     updateGroup: db.prepare(
       'UPDATE groups SET name = @name, description = @description, last_updated = @last_updated WHERE id = @id',
     ),
@@ -272,7 +280,13 @@ export function openStore(options: StoreOptions): OrgStore {
     return row;
   };
 
-  function scan<R, T>(rows: Iterable<R>, toItem: (r: R) => T, seqOf: (r: R) => number, limit: number, match?: (t: T) => boolean): Page<T> {
+  function scan<R, T>(
+    rows: Iterable<R>,
+    toItem: (r: R) => T,
+    seqOf: (r: R) => number,
+    limit: number,
+    match?: (t: T) => boolean,
+  ): Page<T> {
     const items: T[] = [];
     let lastSeq = 0;
     for (const row of rows) {
@@ -340,12 +354,21 @@ export function openStore(options: StoreOptions): OrgStore {
       return toUser(requireUser(id));
     },
     deleteUser: (id) => q.deleteUser.run(id).changes > 0,
-    scanUsers: (afterSeq, limit, match) => scan(q.usersAfter.iterate(afterSeq), toUser, (r) => r.seq, limit, match),
+    scanUsers: (afterSeq, limit, match) =>
+      scan(q.usersAfter.iterate(afterSeq), toUser, (r) => r.seq, limit, match),
     userGroups: (userId) => q.userGroups.all(userId).map(toGroup),
     createGroup({ name, description, type = 'OKTA_GROUP' }, now = new Date()) {
       const ts = now.toISOString();
       const id = newOktaId('00g');
-      q.insertGroup.run({ id, type, name, description, created: ts, last_updated: ts, last_membership_updated: ts });
+      q.insertGroup.run({
+        id,
+        type,
+        name,
+        description,
+        created: ts,
+        last_updated: ts,
+        last_membership_updated: ts,
+      });
       return toGroup(q.groupById.get(id)!);
     },
     getGroup(id) {
@@ -359,7 +382,8 @@ export function openStore(options: StoreOptions): OrgStore {
       return toGroup(row);
     },
     deleteGroup: (id) => q.deleteGroup.run(id).changes > 0,
-    scanGroups: (afterSeq, limit, match) => scan(q.groupsAfter.iterate(afterSeq), toGroup, (r) => r.seq, limit, match),
+    scanGroups: (afterSeq, limit, match) =>
+      scan(q.groupsAfter.iterate(afterSeq), toGroup, (r) => r.seq, limit, match),
     scanGroupMembers: (groupId, afterSeq, limit) =>
       scan(q.membersAfter.iterate(groupId, afterSeq), toUser, (r) => r.mseq, limit),
     addMember(groupId, userId, now = new Date()) {
@@ -380,7 +404,9 @@ export function openStore(options: StoreOptions): OrgStore {
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {
-        db.exec("DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;");
+        db.exec(
+          'DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;',
+        );
         const ts = new Date().toISOString();
         q.insertGroup.run({
           id: newOktaId('00g'),
@@ -396,7 +422,9 @@ export function openStore(options: StoreOptions): OrgStore {
     seed(options = {}) {
       const data = generateSeed(options);
       db.transaction(() => {
-        db.exec("DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;");
+        db.exec(
+          'DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;',
+        );
         for (const g of data.groups) {
           q.insertGroup.run({
             id: g.id,

@@ -29,7 +29,10 @@ export async function authorizeWithScriptedAdmin(options: {
   credentials?: { username: string; password: string };
 }): Promise<URL> {
   const origin = `https://${options.org.domain}`;
-  const credentials = options.credentials ?? { username: options.org.admin.login, password: options.org.admin.password };
+  const credentials = options.credentials ?? {
+    username: options.org.admin.login,
+    password: options.org.admin.password,
+  };
   const cookies = new Map<string, string>();
   let url = new URL(options.authorizationUrl);
   let form: URLSearchParams | undefined;
@@ -61,7 +64,9 @@ export async function authorizeWithScriptedAdmin(options: {
       continue;
     }
     const text = await res.text();
-    throw new Error(`The authorization flow stopped at ${url.pathname} with HTTP ${res.status}: ${text.slice(0, 300)}`);
+    throw new Error(
+      `The authorization flow stopped at ${url.pathname} with HTTP ${res.status}: ${text.slice(0, 300)}`,
+    );
   }
   throw new Error(`The authorization flow did not reach the redirect URI within ${MAX_STEPS} steps`);
 }
@@ -85,7 +90,10 @@ export interface EmulatorControls {
  * const controls = emulatorControls(org, fetch);
  * await controls.addFault({ pathPrefix: '/api/v1/users', status: 500, count: 1 });
  */
-export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecret'>, fetch: Fetch): EmulatorControls {
+export function emulatorControls(
+  org: Pick<OrgDescription, 'domain' | 'adminSecret'>,
+  fetch: Fetch,
+): EmulatorControls {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`https://${org.domain}/__emulator/${path}`, {
       method,
@@ -96,7 +104,10 @@ export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecr
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`Emulator control ${method} ${path} failed with HTTP ${res.status}: ${text.slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(
+        `Emulator control ${method} ${path} failed with HTTP ${res.status}: ${text.slice(0, 300)}`,
+      );
     return text ? JSON.parse(text) : undefined;
   };
   return {
@@ -105,7 +116,8 @@ export function emulatorControls(org: Pick<OrgDescription, 'domain' | 'adminSecr
     addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
     clearFaults: async () => void (await call('DELETE', 'faults')),
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
-    requests: async () => (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
+    requests: async () =>
+      (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
     clearRequests: async () => void (await call('DELETE', 'requests')),
   };
 }

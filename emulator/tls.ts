@@ -51,9 +51,13 @@ async function loadOrCreateCa(stateDir: string): Promise<LocalCa> {
   if (existsSync(caFile) && existsSync(keyFile)) {
     const cert = new x509.X509Certificate(await readFile(caFile, 'utf8'));
     if (cert.notAfter.getTime() - Date.now() > DAY_MS) {
-      const key = await webcrypto.subtle.importKey('pkcs8', pemBody(await readFile(keyFile, 'utf8')), EC, false, [
-        'sign',
-      ]);
+      const key = await webcrypto.subtle.importKey(
+        'pkcs8',
+        pemBody(await readFile(keyFile, 'utf8')),
+        EC,
+        false,
+        ['sign'],
+      );
       return { caFile, cert, key };
     }
   }
@@ -112,7 +116,9 @@ function randomSerial(): string {
 }
 
 function toPem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
   return `-----BEGIN ${label}-----\n${b64.trimEnd()}\n-----END ${label}-----\n`;
 }
 

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** The Management API scopes of Okta's org authorization server that the emulator enforces. */
-export const OKTA_SCOPES = ['okta.users.read', 'okta.users.manage', 'okta.groups.read', 'okta.groups.manage'] as const;
+export const OKTA_SCOPES = [
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+] as const;
 export type OktaScope = (typeof OKTA_SCOPES)[number];
 
 /** OpenID Connect scopes the org authorization server also accepts for user sign-in. */
@@ -111,7 +116,11 @@ export async function loadOrCreateCredentials(stateDir: string): Promise<OrgCred
   const credentials: OrgCredentials = {
     adminSecret: existing.adminSecret ?? secret(32),
     apiToken: existing.apiToken ?? `00${secret(30)}`,
-    admin: existing.admin ?? { login: 'admin@companyabc.example', password: secret(18), userId: oktaId('00u') },
+    admin: existing.admin ?? {
+      login: 'admin@companyabc.example',
+      password: secret(18),
+      userId: oktaId('00u'),
+    },
     cookieKeys: existing.cookieKeys ?? [secret(32)],
     signingKey: existing.signingKey ?? (await privateJwk('RS256')),
     clients,
@@ -120,7 +129,9 @@ export async function loadOrCreateCredentials(stateDir: string): Promise<OrgCred
   return credentials;
 }
 
-function templateFields(t: ClientTemplate): Omit<SeededClient, 'clientId' | 'clientSecret' | 'privateKeyJwk'> {
+function templateFields(
+  t: ClientTemplate,
+): Omit<SeededClient, 'clientId' | 'clientSecret' | 'privateKeyJwk'> {
   const usesCode = t.grantTypes.includes('authorization_code');
   return {
     name: t.name,
@@ -148,7 +159,9 @@ async function privateJwk(alg: 'RS256'): Promise<JWK & { kty: string; kid: strin
 /** The public half of a private JWK (what the authorization server registers for the client). */
 export function publicJwk(jwk: JWK): JWK {
   const { kty, kid, alg, use, n, e, crv, x, y } = jwk;
-  return Object.fromEntries(Object.entries({ kty, kid, alg, use, n, e, crv, x, y }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ kty, kid, alg, use, n, e, crv, x, y }).filter(([, v]) => v !== undefined),
+  );
 }
 
 function secret(bytes: number): string {

@@ -22,7 +22,11 @@ export function createSignInHandler(deps: {
     try {
       details = await provider.interactionDetails(req, res);
     } catch {
-      return sendHtml(res, 400, page('Sign-in session expired', '<p>Start the sign-in again from the app.</p>'));
+      return sendHtml(
+        res,
+        400,
+        page('Sign-in session expired', '<p>Start the sign-in again from the app.</p>'),
+      );
     }
     const clientId = String(details.params.client_id ?? '');
     const client = credentials.clients.find((c) => c.clientId === clientId);
@@ -38,7 +42,10 @@ export function createSignInHandler(deps: {
 
     const body = new URLSearchParams(await readBody(req));
     const admin = credentials.admin;
-    if (!safeEqual(body.get('username') ?? '', admin.login) || !safeEqual(body.get('password') ?? '', admin.password)) {
+    if (
+      !safeEqual(body.get('username') ?? '', admin.login) ||
+      !safeEqual(body.get('password') ?? '', admin.password)
+    ) {
       return sendHtml(res, 401, form(details.uid, client?.name ?? clientId, scopes, 'Unable to sign in'));
     }
 

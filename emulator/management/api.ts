@@ -14,19 +14,27 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const routes: Route[] = [...userRoutes, ...groupRoutes];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 
-function matchRoute(method: string, pathname: string): { route?: Route; params: Record<string, string>; pathExists: boolean } {
-  const parts = pathname.split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+function matchRoute(
+  method: string,
+  pathname: string,
+): { route?: Route; params: Record<string, string>; pathExists: boolean } {
+  const parts = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   let pathExists = false;
   for (const { route, segments } of compiled) {
     if (segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
-    const ok = segments.every((s, i) => (s.startsWith(':') ? ((params[s.slice(1)] = parts[i]!), true) : s === parts[i]));
+    const ok = segments.every((s, i) =>
+      s.startsWith(':') ? ((params[s.slice(1)] = parts[i]!), true) : s === parts[i],
+    );
     if (!ok) continue;
     pathExists = true;
     if (route.method === method) return { route, params, pathExists };
@@ -65,7 +73,12 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body?: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body?: unknown,
+): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   if (status === 204) {
     res.writeHead(204).end();
@@ -96,7 +109,10 @@ export function createManagementApi(deps: {
     const origin = `https://${req.headers.host ?? url.host}`;
     const { route, params, pathExists } = matchRoute(method, url.pathname);
     const decision = rateLimits.take(route?.family ?? rateLimitFamilyFor(url.pathname));
-    const headers: Record<string, string | string[]> = { ...decision.headers, 'Cache-Control': 'no-cache, no-store' };
+    const headers: Record<string, string | string[]> = {
+      ...decision.headers,
+      'Cache-Control': 'no-cache, no-store',
+    };
     try {
       const raw = await readBody(req);
       if (decision.limited) throw rateLimited();
@@ -111,14 +127,21 @@ export function createManagementApi(deps: {
         );
       }
       if (!route) {
-        if (pathExists) throw new OktaApiError(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+        if (pathExists)
+          throw new OktaApiError(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
         throw notFound(url.pathname, 'resource');
       }
       const scope = operationScopes[route.operationId];
       if (caller.kind === 'oauth' && !hasScope(caller.scopes, scope)) {
-        throw new OktaApiError(403, 'E0000006', 'You do not have permission to perform the requested action', [], {
-          'WWW-Authenticate': `Bearer authorization_uri="${origin}/oauth2/v1/authorize", realm="${origin}", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
-        });
+        throw new OktaApiError(
+          403,
+          'E0000006',
+          'You do not have permission to perform the requested action',
+          [],
+          {
+            'WWW-Authenticate': `Bearer authorization_uri="${origin}/oauth2/v1/authorize", realm="${origin}", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
+          },
+        );
       }
       const body = parseJson(raw);
       const result: HandlerResult = store.transaction(() =>
@@ -132,7 +155,10 @@ export function createManagementApi(deps: {
         return;
       }
       // An emulator bug: answer like Okta's 500 and keep the cause on the console (it holds no secrets).
-      console.error('emulator: Management API handler failed:', error instanceof Error ? error.message : error);
+      console.error(
+        'emulator: Management API handler failed:',
+        error instanceof Error ? error.message : error,
+      );
       send(res, 500, headers, oktaErrorBody('E0000009', 'Internal Server Error'));
     }
   };

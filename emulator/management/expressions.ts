@@ -62,7 +62,12 @@ export function parseExpression(input: string, rules: ExpressionRules): Expressi
   const allowedOps = (attribute: string): readonly Operator[] | undefined => {
     if (rules.attributes[attribute]) return rules.attributes[attribute];
     for (const [pattern, ops] of Object.entries(rules.attributes)) {
-      if (pattern.endsWith('*') && attribute.startsWith(pattern.slice(0, -1)) && attribute.length >= pattern.length) return ops;
+      if (
+        pattern.endsWith('*') &&
+        attribute.startsWith(pattern.slice(0, -1)) &&
+        attribute.length >= pattern.length
+      )
+        return ops;
     }
     return undefined;
   };
@@ -95,7 +100,8 @@ export function parseExpression(input: string, rules: ExpressionRules): Expressi
     pos++;
     if (valueToken.type === 'string') return { kind: 'compare', attribute, op, value: valueToken.text };
     const word = valueToken.text;
-    if (word === 'true' || word === 'false') return { kind: 'compare', attribute, op, value: word === 'true' };
+    if (word === 'true' || word === 'false')
+      return { kind: 'compare', attribute, op, value: word === 'true' };
     if (word === 'null') return { kind: 'compare', attribute, op, value: null };
     if (/^-?\d+(\.\d+)?$/.test(word)) return { kind: 'compare', attribute, op, value: Number(word) };
     throw invalidSearch(`String values must be quoted: ${word}`);
@@ -128,7 +134,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 function compare(actual: unknown, op: Operator, expected: string | number | boolean | null): boolean {
   if (op === 'pr') return actual !== undefined && actual !== null && actual !== '';
   if (Array.isArray(actual)) return actual.some((a) => compare(a, op, expected));
-  if (actual === undefined || actual === null) return op === 'ne' ? expected !== null : expected === null && op === 'eq';
+  if (actual === undefined || actual === null)
+    return op === 'ne' ? expected !== null : expected === null && op === 'eq';
   if (typeof expected === 'string' && typeof actual === 'string') {
     // Timestamps compare as instants; other strings case-insensitively, as Okta does.
     if (ISO_DATE.test(expected) && ISO_DATE.test(actual) && !['sw', 'co', 'ew'].includes(op)) {
@@ -141,7 +148,12 @@ function compare(actual: unknown, op: Operator, expected: string | number | bool
     if (op === 'ew') return a.endsWith(e);
     return ordered(a, op, e);
   }
-  if (typeof expected === 'number' && typeof actual === 'string' && actual.trim() !== '' && !Number.isNaN(Number(actual))) {
+  if (
+    typeof expected === 'number' &&
+    typeof actual === 'string' &&
+    actual.trim() !== '' &&
+    !Number.isNaN(Number(actual))
+  ) {
     return ordered(Number(actual), op, expected);
   }
   if (typeof actual !== typeof expected) return op === 'ne';
@@ -178,7 +190,8 @@ export function evaluate(expression: Expression, resource: Record<string, unknow
   const { attribute, op, value: expected } = expression;
   let value: unknown = resource;
   for (const part of attribute.split('.')) {
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    value =
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
   }
   return compare(value, op, expected);
 }

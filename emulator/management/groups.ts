@@ -45,11 +45,19 @@ function requireOktaGroup(group: GroupRecord): void {
   }
 }
 
-function readGroupProfile(ctx: RequestContext, exceptId?: string): { name: string; description: string | null } {
+function readGroupProfile(
+  ctx: RequestContext,
+  exceptId?: string,
+): { name: string; description: string | null } {
   const body = ctx.body;
   const profile =
-    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).profile : undefined;
-  const p = profile && typeof profile === 'object' && !Array.isArray(profile) ? (profile as Record<string, unknown>) : {};
+    body && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>).profile
+      : undefined;
+  const p =
+    profile && typeof profile === 'object' && !Array.isArray(profile)
+      ? (profile as Record<string, unknown>)
+      : {};
   if (typeof p.name !== 'string' || p.name.trim() === '') {
     throw validationFailed('name', ['name: The field cannot be left blank']);
   }
@@ -57,9 +65,15 @@ function readGroupProfile(ctx: RequestContext, exceptId?: string): { name: strin
     throw validationFailed('description', ['description: Must be a string']);
   }
   const name = p.name;
-  const clash = ctx.store.scanGroups(0, 1, (g) => g.id !== exceptId && g.name.toLowerCase() === name.toLowerCase());
+  const clash = ctx.store.scanGroups(
+    0,
+    1,
+    (g) => g.id !== exceptId && g.name.toLowerCase() === name.toLowerCase(),
+  );
   if (clash.items.length > 0) {
-    throw validationFailed('name', ['name: An object with this field already exists in the current organization']);
+    throw validationFailed('name', [
+      'name: An object with this field already exists in the current organization',
+    ]);
   }
   return { name, description: (p.description as string | null | undefined) ?? null };
 }
@@ -140,10 +154,34 @@ function membership(ctx: RequestContext, add: boolean): HandlerResult {
 export const groupRoutes: Route[] = [
   { method: 'GET', path: '/api/v1/groups', operationId: 'listGroups', family: 'groups', handle: listGroups },
   { method: 'POST', path: '/api/v1/groups', operationId: 'addGroup', family: 'groups', handle: addGroup },
-  { method: 'GET', path: '/api/v1/groups/:groupId', operationId: 'getGroup', family: 'groups-by-id', handle: getGroup },
-  { method: 'PUT', path: '/api/v1/groups/:groupId', operationId: 'replaceGroup', family: 'groups-by-id', handle: replaceGroup },
-  { method: 'DELETE', path: '/api/v1/groups/:groupId', operationId: 'deleteGroup', family: 'groups-by-id', handle: deleteGroup },
-  { method: 'GET', path: '/api/v1/groups/:groupId/users', operationId: 'listGroupUsers', family: 'groups-by-id', handle: listGroupUsers },
+  {
+    method: 'GET',
+    path: '/api/v1/groups/:groupId',
+    operationId: 'getGroup',
+    family: 'groups-by-id',
+    handle: getGroup,
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/groups/:groupId',
+    operationId: 'replaceGroup',
+    family: 'groups-by-id',
+    handle: replaceGroup,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/groups/:groupId',
+    operationId: 'deleteGroup',
+    family: 'groups-by-id',
+    handle: deleteGroup,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/groups/:groupId/users',
+    operationId: 'listGroupUsers',
+    family: 'groups-by-id',
+    handle: listGroupUsers,
+  },
   {
     method: 'PUT',
     path: '/api/v1/groups/:groupId/users/:userId',

@@ -11,7 +11,10 @@ export function decodeCursor(after: string | null): number {
   const match = /^c1:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match) {
     throw new OktaApiError(400, 'E0000001', 'Api validation failed: after', [
-      { errorSummary: 'after: The cursor is not valid. Use the `after` value from a `Link: rel="next"` header.' },
+      {
+        errorSummary:
+          'after: The cursor is not valid. Use the `after` value from a `Link: rel="next"` header.',
+      },
     ]);
   }
   return Number(match[1]);

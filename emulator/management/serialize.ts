@@ -7,18 +7,40 @@ type Link = { href: string; method?: string };
 
 // The lifecycle links Okta offers for each status (a subset of Okta's full set).
 const LIFECYCLE_LINKS: Record<UserStatus, [rel: string, path: string][]> = {
-  STAGED: [['activate', 'lifecycle/activate'], ['deactivate', 'lifecycle/deactivate']],
-  PROVISIONED: [['reactivate', 'lifecycle/reactivate'], ['resetPassword', 'lifecycle/reset_password'], ['deactivate', 'lifecycle/deactivate']],
+  STAGED: [
+    ['activate', 'lifecycle/activate'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
+  PROVISIONED: [
+    ['reactivate', 'lifecycle/reactivate'],
+    ['resetPassword', 'lifecycle/reset_password'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
   ACTIVE: [
     ['suspend', 'lifecycle/suspend'],
     ['resetPassword', 'lifecycle/reset_password'],
     ['expirePassword', 'lifecycle/expire_password'],
     ['deactivate', 'lifecycle/deactivate'],
   ],
-  RECOVERY: [['resetPassword', 'lifecycle/reset_password'], ['reactivate', 'lifecycle/reactivate'], ['deactivate', 'lifecycle/deactivate']],
-  PASSWORD_EXPIRED: [['resetPassword', 'lifecycle/reset_password'], ['expirePassword', 'lifecycle/expire_password'], ['deactivate', 'lifecycle/deactivate']],
-  LOCKED_OUT: [['unlock', 'lifecycle/unlock'], ['resetPassword', 'lifecycle/reset_password'], ['deactivate', 'lifecycle/deactivate']],
-  SUSPENDED: [['unsuspend', 'lifecycle/unsuspend'], ['deactivate', 'lifecycle/deactivate']],
+  RECOVERY: [
+    ['resetPassword', 'lifecycle/reset_password'],
+    ['reactivate', 'lifecycle/reactivate'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
+  PASSWORD_EXPIRED: [
+    ['resetPassword', 'lifecycle/reset_password'],
+    ['expirePassword', 'lifecycle/expire_password'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
+  LOCKED_OUT: [
+    ['unlock', 'lifecycle/unlock'],
+    ['resetPassword', 'lifecycle/reset_password'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
+  SUSPENDED: [
+    ['unsuspend', 'lifecycle/unsuspend'],
+    ['deactivate', 'lifecycle/deactivate'],
+  ],
   DEPROVISIONED: [['activate', 'lifecycle/activate']],
 };
 
@@ -26,11 +48,16 @@ const LIFECYCLE_LINKS: Record<UserStatus, [rel: string, path: string][]> = {
  * A user as Okta returns it. Collections carry only the `self` link, as in Okta; a single user also
  * gets the lifecycle links valid for its status. Never includes a password value.
  */
-export function userJson(origin: string, user: UserRecord, detail: 'single' | 'collection'): Record<string, unknown> {
+export function userJson(
+  origin: string,
+  user: UserRecord,
+  detail: 'single' | 'collection',
+): Record<string, unknown> {
   const self = `${origin}/api/v1/users/${user.id}`;
   const links: Record<string, Link> = { self: { href: self } };
   if (detail === 'single') {
-    for (const [rel, path] of LIFECYCLE_LINKS[user.status]) links[rel] = { href: `${self}/${path}`, method: 'POST' };
+    for (const [rel, path] of LIFECYCLE_LINKS[user.status])
+      links[rel] = { href: `${self}/${path}`, method: 'POST' };
     links.type = { href: `${origin}/api/v1/meta/types/user/${DEFAULT_USER_TYPE_ID}` };
     links.schema = { href: `${origin}/api/v1/meta/schemas/user/osc${DEFAULT_USER_TYPE_ID.slice(3)}` };
   }
@@ -64,7 +91,10 @@ export function groupJson(origin: string, group: GroupRecord): Record<string, un
     objectClass: ['okta:user_group'],
     type: group.type,
     // Okta's GroupProfile declares description a string: an absent one is left out rather than null.
-    profile: group.description === null ? { name: group.name } : { name: group.name, description: group.description },
+    profile:
+      group.description === null
+        ? { name: group.name }
+        : { name: group.name, description: group.description },
     _links: {
       logo: [
         { name: 'medium', href: `${origin}/assets/img/logos/groups/okta-medium.png`, type: 'image/png' },

@@ -98,7 +98,9 @@ function readPassword(credentials: Record<string, unknown>): string | undefined 
 }
 
 function loginTaken(): OktaApiError {
-  return validationFailed('login', ['login: An object with this field already exists in the current organization']);
+  return validationFailed('login', [
+    'login: An object with this field already exists in the current organization',
+  ]);
 }
 
 function withLoginCheck<T>(fn: () => T): T {
@@ -138,7 +140,8 @@ function updateUser(ctx: RequestContext, replace: boolean): HandlerResult {
   const user = findUser(ctx);
   const body = asObject(ctx.body, 'body');
   const patch = asObject(body.profile, 'profile');
-  if (replace && body.profile === undefined) throw validationFailed('profile', ['profile: The field cannot be left blank']);
+  if (replace && body.profile === undefined)
+    throw validationFailed('profile', ['profile: The field cannot be left blank']);
   // POST merges the given attributes (null removes one); PUT replaces the whole profile.
   const merged: Record<string, unknown> = replace ? { ...patch } : { ...user.profile, ...patch };
   for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
@@ -215,7 +218,12 @@ function token(): string {
   return randomBytes(15).toString('base64url');
 }
 
-function setStatus(ctx: RequestContext, user: UserRecord, status: UserStatus, extra: Partial<UserRecord> = {}): UserRecord {
+function setStatus(
+  ctx: RequestContext,
+  user: UserRecord,
+  status: UserStatus,
+  extra: Partial<UserRecord> = {},
+): UserRecord {
   return ctx.store.updateUser(user.id, { status, statusChanged: ctx.now.toISOString(), ...extra }, ctx.now);
 }
 
@@ -226,7 +234,10 @@ function deactivate(ctx: RequestContext, user: UserRecord): void {
 function activationResult(ctx: RequestContext): HandlerResult {
   if (booleanParam(ctx.url, 'sendEmail', true)) return { status: 200, body: {} };
   const activationToken = token();
-  return { status: 200, body: { activationUrl: `${ctx.origin}/tokens/${activationToken}/verify`, activationToken } };
+  return {
+    status: 200,
+    body: { activationUrl: `${ctx.origin}/tokens/${activationToken}/verify`, activationToken },
+  };
 }
 
 /** Okta: only STAGED or DEPROVISIONED users can be activated; E0000016 otherwise. */
@@ -258,7 +269,8 @@ function deactivateUser(ctx: RequestContext): HandlerResult {
 /** Okta: suspend only an ACTIVE user (400 E0000001 otherwise). */
 function suspendUser(ctx: RequestContext): HandlerResult {
   const user = findUser(ctx);
-  if (user.status !== 'ACTIVE') throw validationFailed('status', ['Cannot suspend a user that is not active']);
+  if (user.status !== 'ACTIVE')
+    throw validationFailed('status', ['Cannot suspend a user that is not active']);
   setStatus(ctx, user, 'SUSPENDED');
   return { status: 200, body: {} };
 }
@@ -266,7 +278,8 @@ function suspendUser(ctx: RequestContext): HandlerResult {
 /** Okta: unsuspend only a SUSPENDED user (400 E0000001 otherwise); it returns to ACTIVE. */
 function unsuspendUser(ctx: RequestContext): HandlerResult {
   const user = findUser(ctx);
-  if (user.status !== 'SUSPENDED') throw validationFailed('status', ['Cannot unsuspend a user that is not suspended']);
+  if (user.status !== 'SUSPENDED')
+    throw validationFailed('status', ['Cannot unsuspend a user that is not suspended']);
   setStatus(ctx, user, 'ACTIVE');
   return { status: 200, body: {} };
 }
@@ -282,7 +295,8 @@ function unlockUser(ctx: RequestContext): HandlerResult {
 /** Moves an activated user to RECOVERY; STAGED, SUSPENDED and DEPROVISIONED users are refused. */
 function resetPassword(ctx: RequestContext): HandlerResult {
   const user = findUser(ctx);
-  if (user.status === 'STAGED' || user.status === 'SUSPENDED' || user.status === 'DEPROVISIONED') throw notAllowedInStatus();
+  if (user.status === 'STAGED' || user.status === 'SUSPENDED' || user.status === 'DEPROVISIONED')
+    throw notAllowedInStatus();
   setStatus(ctx, user, 'RECOVERY');
   if (booleanParam(ctx.url, 'sendEmail', true)) return { status: 200, body: {} };
   return { status: 200, body: { resetPasswordUrl: `${ctx.origin}/signin/reset-password/${token()}` } };
@@ -291,7 +305,8 @@ function resetPassword(ctx: RequestContext): HandlerResult {
 /** Expires the password of a user who has one and can sign in (ACTIVE, or already PASSWORD_EXPIRED). */
 function expirePassword(ctx: RequestContext): HandlerResult {
   const user = findUser(ctx);
-  if ((user.status !== 'ACTIVE' && user.status !== 'PASSWORD_EXPIRED') || !user.hasPassword) throw notAllowedInStatus();
+  if ((user.status !== 'ACTIVE' && user.status !== 'PASSWORD_EXPIRED') || !user.hasPassword)
+    throw notAllowedInStatus();
   const updated = user.status === 'PASSWORD_EXPIRED' ? user : setStatus(ctx, user, 'PASSWORD_EXPIRED');
   return { status: 200, body: userJson(ctx.origin, updated, 'single') };
 }
@@ -300,11 +315,41 @@ function expirePassword(ctx: RequestContext): HandlerResult {
 export const userRoutes: Route[] = [
   { method: 'GET', path: '/api/v1/users', operationId: 'listUsers', family: 'users', handle: listUsers },
   { method: 'POST', path: '/api/v1/users', operationId: 'createUser', family: 'users', handle: createUser },
-  { method: 'GET', path: '/api/v1/users/:id', operationId: 'getUser', family: 'users-by-id', handle: getUser },
-  { method: 'POST', path: '/api/v1/users/:id', operationId: 'updateUser', family: 'users-by-id', handle: (c) => updateUser(c, false) },
-  { method: 'PUT', path: '/api/v1/users/:id', operationId: 'replaceUser', family: 'users-by-id', handle: (c) => updateUser(c, true) },
-  { method: 'DELETE', path: '/api/v1/users/:id', operationId: 'deleteUser', family: 'users-by-id', handle: deleteUser },
-  { method: 'GET', path: '/api/v1/users/:id/groups', operationId: 'listUserGroups', family: 'users-by-id', handle: listUserGroups },
+  {
+    method: 'GET',
+    path: '/api/v1/users/:id',
+    operationId: 'getUser',
+    family: 'users-by-id',
+    handle: getUser,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/:id',
+    operationId: 'updateUser',
+    family: 'users-by-id',
+    handle: (c) => updateUser(c, false),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/users/:id',
+    operationId: 'replaceUser',
+    family: 'users-by-id',
+    handle: (c) => updateUser(c, true),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/:id',
+    operationId: 'deleteUser',
+    family: 'users-by-id',
+    handle: deleteUser,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/:id/groups',
+    operationId: 'listUserGroups',
+    family: 'users-by-id',
+    handle: listUserGroups,
+  },
   ...(
     [
       ['activate', 'activateUser', activateUser],
@@ -316,13 +361,11 @@ export const userRoutes: Route[] = [
       ['reset_password', 'resetPassword', resetPassword],
       ['expire_password', 'expirePassword', expirePassword],
     ] as const
-  ).map(
-    ([action, operationId, handle]): Route => ({
-      method: 'POST',
-      path: `/api/v1/users/:id/lifecycle/${action}`,
-      operationId,
-      family: 'users-by-id',
-      handle,
-    }),
-  ),
+  ).map(([action, operationId, handle]): Route => ({
+    method: 'POST',
+    path: `/api/v1/users/:id/lifecycle/${action}`,
+    operationId,
+    family: 'users-by-id',
+    handle,
+  })),
 ];

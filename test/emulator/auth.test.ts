@@ -56,11 +56,16 @@ async function signIn(config: client.Configuration, scope: string) {
     code_challenge_method: 'S256',
   });
   const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl });
-  return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+  return client.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+  });
 }
 
 async function listUsers(authorization: string, extra: Record<string, string> = {}): Promise<Response> {
-  return t.fetch('https://companyabc.okta.com/api/v1/users?limit=1', { headers: { authorization, ...extra } });
+  return t.fetch('https://companyabc.okta.com/api/v1/users?limit=1', {
+    headers: { authorization, ...extra },
+  });
 }
 
 describe('discovery', () => {
@@ -92,14 +97,18 @@ describe('client credentials with private_key_jwt', () => {
 
   it('refuses a client assertion whose audience is the issuer instead of the token endpoint', async () => {
     const config = await serviceConfig('service', 'https://companyabc.okta.com');
-    const err = await client.clientCredentialsGrant(config, { scope: 'okta.users.read' }).catch((e: unknown) => e);
+    const err = await client
+      .clientCredentialsGrant(config, { scope: 'okta.users.read' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(client.ResponseBodyError);
     expect(err).toMatchObject({ error: 'invalid_client', error_description: WRONG_AUDIENCE_DESCRIPTION });
   });
 
   it('refuses a scope the app was not granted with invalid_scope', async () => {
     const config = await serviceConfig('service-readonly');
-    const err = await client.clientCredentialsGrant(config, { scope: 'okta.users.manage' }).catch((e: unknown) => e);
+    const err = await client
+      .clientCredentialsGrant(config, { scope: 'okta.users.manage' })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ error: 'invalid_scope' });
   });
 });
@@ -122,7 +131,10 @@ describe('authorization code with PKCE', () => {
     const config = await webConfig('web', 'not-the-secret');
     const err = await signIn(config, 'openid okta.users.read').catch((e: unknown) => e);
     // A 401 with a Basic challenge: openid-client reports the challenge's error.
-    expect(err).toMatchObject({ status: 401, cause: [{ scheme: 'basic', parameters: { error: 'invalid_client' } }] });
+    expect(err).toMatchObject({
+      status: 401,
+      cause: [{ scheme: 'basic', parameters: { error: 'invalid_client' } }],
+    });
   });
 
   it('accepts the registered loopback redirect URI on any port and refuses another host', async () => {
@@ -177,7 +189,9 @@ describe('revocation', () => {
 describe('DPoP', () => {
   it('refuses a token request without a DPoP proof from an app that requires DPoP', async () => {
     const config = await serviceConfig('service-dpop');
-    const err = await client.clientCredentialsGrant(config, { scope: 'okta.users.read' }).catch((e: unknown) => e);
+    const err = await client
+      .clientCredentialsGrant(config, { scope: 'okta.users.read' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(client.ResponseBodyError);
     expect(err).toMatchObject({ status: 400, error: 'invalid_dpop_proof' });
   });
@@ -188,7 +202,9 @@ describe('DPoP', () => {
     const tokens = await client.clientCredentialsGrant(config, { scope: 'okta.users.read' }, { DPoP });
     expect(tokens.token_type).toBe('dpop');
     const url = new URL('https://companyabc.okta.com/api/v1/users?limit=1');
-    const ok = await client.fetchProtectedResource(config, tokens.access_token, url, 'GET', null, undefined, { DPoP });
+    const ok = await client.fetchProtectedResource(config, tokens.access_token, url, 'GET', null, undefined, {
+      DPoP,
+    });
     expect(ok.status).toBe(200);
     const asBearer = await listUsers(`Bearer ${tokens.access_token}`);
     expect(asBearer.status).toBe(401);
@@ -216,7 +232,9 @@ describe('token lifetime', () => {
       }),
       { [client.customFetch]: short.fetch },
     );
-    const { access_token, expires_in } = await client.clientCredentialsGrant(config, { scope: 'okta.users.read' });
+    const { access_token, expires_in } = await client.clientCredentialsGrant(config, {
+      scope: 'okta.users.read',
+    });
     expect(expires_in).toBe(1);
     await new Promise((r) => setTimeout(r, 2100));
     const res = await short.fetch('https://companyabc.okta.com/api/v1/users?limit=1', {

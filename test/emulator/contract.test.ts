@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 /** Calls the emulator and validates the response against the operation it resolves to in the spec. */
-async function conform(method: string, path: string, options: Parameters<Harness['call']>[2] = {}): Promise<ApiResponse> {
+async function conform(
+  method: string,
+  path: string,
+  options: Parameters<Harness['call']>[2] = {},
+): Promise<ApiResponse> {
   const res = await h.call(method, path, options);
   const operation = spec.operation({ method, path: new URL(path, 'https://x').pathname });
   spec.assertResponse({ operationId: operation.operationId, status: res.status, body: res.body });
@@ -33,7 +37,9 @@ describe('Management API responses conform to management-minimal.yaml', () => {
 
   it('users operations conform, success and error', async () => {
     const login = `contract.${Date.now()}@example.org`;
-    const created = (await conform('POST', '/api/v1/users?activate=false', { body: newUser(login, 'Passw0rd!long') })).body as { id: string };
+    const created = (
+      await conform('POST', '/api/v1/users?activate=false', { body: newUser(login, 'Passw0rd!long') })
+    ).body as { id: string };
     await conform('POST', '/api/v1/users', { body: newUser(login) });
     await conform('POST', '/api/v1/users', { rawBody: 'not json' });
     await conform('POST', '/api/v1/users', { auth: TOKENS.readOnly, body: newUser(`x${login}`) });
@@ -67,12 +73,18 @@ describe('Management API responses conform to management-minimal.yaml', () => {
   });
 
   it('groups operations conform, success and error', async () => {
-    const group = (await conform('POST', '/api/v1/groups', { body: { profile: { name: `Contract ${Date.now()}`, description: 'd' } } })).body as { id: string };
+    const group = (
+      await conform('POST', '/api/v1/groups', {
+        body: { profile: { name: `Contract ${Date.now()}`, description: 'd' } },
+      })
+    ).body as { id: string };
     await conform('POST', '/api/v1/groups', { body: { profile: {} } });
     await conform('GET', '/api/v1/groups?limit=2');
     await conform('GET', `/api/v1/groups/${group.id}`);
     await conform('GET', '/api/v1/groups/00gDoesNotExist00000');
-    await conform('PUT', `/api/v1/groups/${group.id}`, { body: { profile: { name: `Renamed ${Date.now()}` } } });
+    await conform('PUT', `/api/v1/groups/${group.id}`, {
+      body: { profile: { name: `Renamed ${Date.now()}` } },
+    });
     const [user] = (await h.call('GET', '/api/v1/users?limit=1')).body as { id: string }[];
     await conform('PUT', `/api/v1/groups/${group.id}/users/${user!.id}`);
     await conform('PUT', `/api/v1/groups/${group.id}/users/00uDoesNotExist00000`);
@@ -98,13 +110,21 @@ describe('Management API responses conform to management-minimal.yaml', () => {
 describe('the validator itself', () => {
   it('fails a user whose status is not one of Okta’s', async () => {
     const [user] = (await h.call('GET', '/api/v1/users?limit=1')).body as Record<string, unknown>[];
-    const result = spec.validateResponse({ operationId: 'getUser', status: 200, body: { ...user, status: 'NOT_A_STATUS' } });
+    const result = spec.validateResponse({
+      operationId: 'getUser',
+      status: 200,
+      body: { ...user, status: 'NOT_A_STATUS' },
+    });
     expect(result.valid).toBe(false);
     expect(result.errors.join()).toContain('/status');
   });
 
   it('fails an error body whose errorCauses is not an array', () => {
-    const result = spec.validateResponse({ operationId: 'getUser', status: 404, body: { errorCode: 'E0000007', errorCauses: 'nope' } });
+    const result = spec.validateResponse({
+      operationId: 'getUser',
+      status: 404,
+      body: { errorCode: 'E0000007', errorCauses: 'nope' },
+    });
     expect(result.valid).toBe(false);
   });
 
@@ -114,7 +134,19 @@ describe('the validator itself', () => {
 
   it('validates OAuth responses against oauth-minimal.yaml', () => {
     const oauth = openApiValidator(OAUTH_SPEC);
-    expect(oauth.validateResponse({ operationId: 'token', status: 400, body: { error: 'invalid_client', error_description: 'x' } }).valid).toBe(true);
-    expect(oauth.validateResponse({ operationId: 'token', status: 200, body: { access_token: 'a', expires_in: 'soon' } }).valid).toBe(false);
+    expect(
+      oauth.validateResponse({
+        operationId: 'token',
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'x' },
+      }).valid,
+    ).toBe(true);
+    expect(
+      oauth.validateResponse({
+        operationId: 'token',
+        status: 200,
+        body: { access_token: 'a', expires_in: 'soon' },
+      }).valid,
+    ).toBe(false);
   });
 });

@@ -37,7 +37,10 @@ const users = (token?: string) =>
 describe('test controls', () => {
   it('refuses every control without the admin secret', async () => {
     for (const authorization of [undefined, 'Bearer wrong', `Bearer ${t.org.apiToken}`]) {
-      const res = await t.fetch(`${origin}/__emulator/tokens`, authorization ? { headers: { authorization } } : {});
+      const res = await t.fetch(
+        `${origin}/__emulator/tokens`,
+        authorization ? { headers: { authorization } } : {},
+      );
       expect(res.status).toBe(401);
     }
   });
@@ -106,14 +109,20 @@ describe('test controls', () => {
     const token = await getToken();
     const tokens = await t.controls.tokens();
     expect(tokens).toContainEqual(
-      expect.objectContaining({ kind: 'access_token', value: token, clientId: orgClient(t.org, 'service').clientId }),
+      expect.objectContaining({
+        kind: 'access_token',
+        value: token,
+        clientId: orgClient(t.org, 'service').clientId,
+      }),
     );
   });
 
   it('reset with empty forgets issued tokens and empties the org; seed fills it again', async () => {
     const token = await getToken();
     await t.controls.reset({ empty: true });
-    const res = await t.fetch(`${origin}/api/v1/users?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await t.fetch(`${origin}/api/v1/users?limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(401);
     expect(await t.controls.tokens()).toEqual([]);
     expect(await (await users(t.org.apiToken)).json()).toEqual([]);

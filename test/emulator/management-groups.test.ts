@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, nextLink, startHarness, type Harness } from './management-harness.js';
 
-type Group = { id: string; type: string; profile: { name: string; description?: string }; lastMembershipUpdated: string };
+type Group = {
+  id: string;
+  type: string;
+  profile: { name: string; description?: string };
+  lastMembershipUpdated: string;
+};
 type User = { id: string };
 type ErrorBody = { errorCode: string; errorSummary: string; errorCauses: { errorSummary: string }[] };
 
@@ -16,12 +21,18 @@ afterAll(async () => {
 });
 
 async function createGroup(): Promise<Group> {
-  const res = await h.call('POST', '/api/v1/groups', { body: { profile: { name: name(), description: 'A test team' } } });
+  const res = await h.call('POST', '/api/v1/groups', {
+    body: { profile: { name: name(), description: 'A test team' } },
+  });
   expect(res.status).toBe(200);
   return res.body as Group;
 }
 async function createUser(): Promise<User> {
-  return (await h.call('POST', '/api/v1/users?activate=false', { body: newUser(`member${++n}.${Date.now()}@example.org`) })).body as User;
+  return (
+    await h.call('POST', '/api/v1/users?activate=false', {
+      body: newUser(`member${++n}.${Date.now()}@example.org`),
+    })
+  ).body as User;
 }
 
 describe('groups', () => {
@@ -47,7 +58,9 @@ describe('groups', () => {
   it('gets, replaces and deletes a group', async () => {
     const group = await createGroup();
     expect(((await h.call('GET', `/api/v1/groups/${group.id}`)).body as Group).id).toBe(group.id);
-    const replaced = await h.call('PUT', `/api/v1/groups/${group.id}`, { body: { profile: { name: `${group.profile.name} renamed` } } });
+    const replaced = await h.call('PUT', `/api/v1/groups/${group.id}`, {
+      body: { profile: { name: `${group.profile.name} renamed` } },
+    });
     expect((replaced.body as Group).profile).toEqual({ name: `${group.profile.name} renamed` });
     expect((await h.call('DELETE', `/api/v1/groups/${group.id}`)).status).toBe(204);
     const gone = await h.call('GET', `/api/v1/groups/${group.id}`);
@@ -61,12 +74,14 @@ describe('groups', () => {
   });
 
   it('filters groups by type', async () => {
-    const items = (await h.call('GET', `/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`)).body as Group[];
+    const items = (await h.call('GET', `/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`))
+      .body as Group[];
     expect(items.map((g) => g.profile.name)).toEqual(['Everyone']);
   });
 
   it('searches groups by profile name', async () => {
-    const items = (await h.call('GET', `/api/v1/groups?search=${encodeURIComponent('profile.name sw "Sa"')}`)).body as Group[];
+    const items = (await h.call('GET', `/api/v1/groups?search=${encodeURIComponent('profile.name sw "Sa"')}`))
+      .body as Group[];
     expect(items.map((g) => g.profile.name)).toEqual(['Sales']);
   });
 

@@ -37,13 +37,21 @@ const stubAuthenticate: Authenticate = async (req) => {
   }
 };
 
-export type ApiResponse = { status: number; headers: Record<string, string | string[] | undefined>; body: unknown };
+export type ApiResponse = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+};
 
 /** The Management API on 127.0.0.1 in this process, with its own store and rate limiter. */
 export type Harness = {
   store: OrgStore;
   rateLimits: RateLimiter;
-  call(method: string, pathOrUrl: string, options?: { body?: unknown; rawBody?: string; auth?: string }): Promise<ApiResponse>;
+  call(
+    method: string,
+    pathOrUrl: string,
+    options?: { body?: unknown; rawBody?: string; auth?: string },
+  ): Promise<ApiResponse>;
   close(): Promise<void>;
 };
 
@@ -51,7 +59,10 @@ export type Harness = {
 export async function startHarness(
   options: { users?: number; budgets?: Partial<Record<RateLimitFamily, number>> } = {},
 ): Promise<Harness> {
-  const store = openStore({ storage: 'memory', ...(options.users ? { seed: { users: options.users } } : {}) });
+  const store = openStore({
+    storage: 'memory',
+    ...(options.users ? { seed: { users: options.users } } : {}),
+  });
   const rateLimits = createRateLimiter(options.budgets);
   const api = createManagementApi({ store, authenticate: stubAuthenticate, rateLimits });
   const server: Server = createServer((req, res) => {
@@ -74,7 +85,9 @@ export async function startHarness(
             Host: ORG_HOST,
             Accept: 'application/json',
             Authorization: auth,
-            ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== undefined
+              ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }
+              : {}),
           },
         },
         (res) => {
@@ -82,7 +95,11 @@ export async function startHarness(
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: text ? (JSON.parse(text) as unknown) : undefined,
+            });
           });
         },
       );

@@ -36,13 +36,17 @@ describe('the seed', () => {
     const seed = generateSeed();
     expect(seed.users.length).toBeGreaterThan(1000);
     expect(new Set(seed.users.map((u) => u.profile.login)).size).toBe(seed.users.length);
-    expect(seed.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['Everyone', 'Engineering', 'Sales']));
+    expect(seed.groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['Everyone', 'Engineering', 'Sales']),
+    );
   });
 });
 
 describe('paginating users', () => {
   it('follows rel="next" over every non-deactivated seeded user exactly once', async () => {
-    const expected = generateSeed().users.filter((u) => u.status !== 'DEPROVISIONED').map((u) => u.id);
+    const expected = generateSeed()
+      .users.filter((u) => u.status !== 'DEPROVISIONED')
+      .map((u) => u.id);
     const { items, pages } = await collect('/api/v1/users');
     expect(pages).toBe(Math.ceil(expected.length / 200));
     expect(items.map((u) => u.id)).toEqual(expected);
@@ -89,7 +93,11 @@ describe('finding users', () => {
     const items = (await h.call('GET', '/api/v1/users?q=ai')).body as Item[];
     expect(items.length).toBe(10);
     for (const u of items) {
-      expect([u.profile.firstName, u.profile.lastName, u.profile.email].some((v) => v!.toLowerCase().startsWith('ai'))).toBe(true);
+      expect(
+        [u.profile.firstName, u.profile.lastName, u.profile.email].some((v) =>
+          v!.toLowerCase().startsWith('ai'),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -97,7 +105,9 @@ describe('finding users', () => {
     const { items } = await collect(`/api/v1/users?filter=${encodeURIComponent('status eq "SUSPENDED"')}`);
     expect(items.length).toBe(generateSeed().users.filter((u) => u.status === 'SUSPENDED').length);
     const login = items[0]!.profile.login!;
-    const byLogin = (await h.call('GET', `/api/v1/users?filter=${encodeURIComponent(`profile.login eq "${login}"`)}`)).body as Item[];
+    const byLogin = (
+      await h.call('GET', `/api/v1/users?filter=${encodeURIComponent(`profile.login eq "${login}"`)}`)
+    ).body as Item[];
     expect(byLogin.map((u) => u.profile.login)).toEqual([login]);
   });
 
@@ -108,10 +118,16 @@ describe('finding users', () => {
   });
 
   it('filter selects users updated after a timestamp', async () => {
-    const created = await h.call('POST', '/api/v1/users?activate=false', { body: newUser(`fresh.${Date.now()}@example.org`) });
-    const { items } = await collect(`/api/v1/users?filter=${encodeURIComponent('lastUpdated gt "2030-01-01T00:00:00.000Z"')}`);
+    const created = await h.call('POST', '/api/v1/users?activate=false', {
+      body: newUser(`fresh.${Date.now()}@example.org`),
+    });
+    const { items } = await collect(
+      `/api/v1/users?filter=${encodeURIComponent('lastUpdated gt "2030-01-01T00:00:00.000Z"')}`,
+    );
     expect(items).toEqual([]);
-    const recent = await collect(`/api/v1/users?filter=${encodeURIComponent('lastUpdated gt "2025-06-01T00:00:00.000Z"')}`);
+    const recent = await collect(
+      `/api/v1/users?filter=${encodeURIComponent('lastUpdated gt "2025-06-01T00:00:00.000Z"')}`,
+    );
     expect(recent.items.map((u) => u.id)).toContain((created.body as Item).id);
   });
 
@@ -122,17 +138,22 @@ describe('finding users', () => {
   });
 
   it('search supports sw, co and parentheses on profile attributes', async () => {
-    const expr = '(profile.department eq "Engineering") and (profile.title co "staff" or profile.lastName sw "Ng")';
+    const expr =
+      '(profile.department eq "Engineering") and (profile.title co "staff" or profile.lastName sw "Ng")';
     const { items } = await collect(`/api/v1/users?search=${encodeURIComponent(expr)}`);
     expect(items.length).toBeGreaterThan(0);
     for (const u of items) {
       expect(u.profile.department).toBe('Engineering');
-      expect(u.profile.title!.toLowerCase().includes('staff') || u.profile.lastName!.startsWith('Ng')).toBe(true);
+      expect(u.profile.title!.toLowerCase().includes('staff') || u.profile.lastName!.startsWith('Ng')).toBe(
+        true,
+      );
     }
   });
 
   it('search includes deactivated users, unlike a plain list', async () => {
-    const { items } = await collect(`/api/v1/users?search=${encodeURIComponent('status eq "DEPROVISIONED"')}`);
+    const { items } = await collect(
+      `/api/v1/users?search=${encodeURIComponent('status eq "DEPROVISIONED"')}`,
+    );
     expect(items.length).toBe(generateSeed().users.filter((u) => u.status === 'DEPROVISIONED').length);
   });
 

@@ -2,8 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserStatus } from '../../emulator/store.js';
 import { ORG_ORIGIN, TOKENS, newUser, startHarness, type Harness } from './management-harness.js';
 
-type UserBody = { id: string; status: string; profile: Record<string, unknown>; credentials: Record<string, unknown>; _links: Record<string, { href: string }> };
-type ErrorBody = { errorCode: string; errorSummary: string; errorCauses: { errorSummary: string }[]; errorId: string; errorLink: string };
+type UserBody = {
+  id: string;
+  status: string;
+  profile: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+  _links: Record<string, { href: string }>;
+};
+type ErrorBody = {
+  errorCode: string;
+  errorSummary: string;
+  errorCauses: { errorSummary: string }[];
+  errorId: string;
+  errorLink: string;
+};
 
 let h: Harness;
 let counter = 0;
@@ -56,7 +68,9 @@ describe('creating users', () => {
       errorCode: 'E0000001',
       errorSummary: 'Api validation failed: login',
       errorLink: 'E0000001',
-      errorCauses: [{ errorSummary: 'login: An object with this field already exists in the current organization' }],
+      errorCauses: [
+        { errorSummary: 'login: An object with this field already exists in the current organization' },
+      ],
     });
     expect((res.body as ErrorBody).errorId).toMatch(/^oae/);
   });
@@ -99,26 +113,38 @@ describe('reading and updating users', () => {
   it('answers 404 E0000007 for an unknown user', async () => {
     const res = await h.call('GET', '/api/v1/users/00uDoesNotExist00000');
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ errorCode: 'E0000007', errorSummary: 'Not found: Resource not found: 00uDoesNotExist00000 (User)' });
+    expect(res.body).toMatchObject({
+      errorCode: 'E0000007',
+      errorSummary: 'Not found: Resource not found: 00uDoesNotExist00000 (User)',
+    });
   });
 
   it('merges a partial update (POST) into the profile', async () => {
     const user = await createUser('?activate=false');
-    const res = await h.call('POST', `/api/v1/users/${user.id}`, { body: { profile: { title: 'Engineer' } } });
+    const res = await h.call('POST', `/api/v1/users/${user.id}`, {
+      body: { profile: { title: 'Engineer' } },
+    });
     expect(res.status).toBe(200);
     expect((res.body as UserBody).profile).toEqual({ ...user.profile, title: 'Engineer' });
   });
 
   it('replaces the whole profile on PUT', async () => {
     const user = await createUser('?activate=false');
-    const profile = { login: user.profile.login, email: user.profile.email, firstName: 'New', lastName: 'Name' };
+    const profile = {
+      login: user.profile.login,
+      email: user.profile.email,
+      firstName: 'New',
+      lastName: 'Name',
+    };
     const res = await h.call('PUT', `/api/v1/users/${user.id}`, { body: { profile } });
     expect((res.body as UserBody).profile).toEqual(profile);
   });
 
   it('refuses a PUT that drops a required attribute', async () => {
     const user = await createUser('?activate=false');
-    const res = await h.call('PUT', `/api/v1/users/${user.id}`, { body: { profile: { login: user.profile.login } } });
+    const res = await h.call('PUT', `/api/v1/users/${user.id}`, {
+      body: { profile: { login: user.profile.login } },
+    });
     expect(res.status).toBe(400);
     expect((res.body as ErrorBody).errorCode).toBe('E0000001');
   });
@@ -126,7 +152,9 @@ describe('reading and updating users', () => {
   it('refuses an update to a login another user holds', async () => {
     const a = await createUser('?activate=false');
     const b = await createUser('?activate=false');
-    const res = await h.call('POST', `/api/v1/users/${b.id}`, { body: { profile: { login: a.profile.login } } });
+    const res = await h.call('POST', `/api/v1/users/${b.id}`, {
+      body: { profile: { login: a.profile.login } },
+    });
     expect(res.status).toBe(400);
     expect((res.body as ErrorBody).errorSummary).toBe('Api validation failed: login');
   });
@@ -134,9 +162,9 @@ describe('reading and updating users', () => {
   it("lists a user's groups, which include the built-in Everyone group", async () => {
     const user = await createUser('?activate=false');
     const res = await h.call('GET', `/api/v1/users/${user.id}/groups`);
-    expect((res.body as { profile: { name: string }; type: string }[]).map((g) => [g.profile.name, g.type])).toEqual([
-      ['Everyone', 'BUILT_IN'],
-    ]);
+    expect(
+      (res.body as { profile: { name: string }; type: string }[]).map((g) => [g.profile.name, g.type]),
+    ).toEqual([['Everyone', 'BUILT_IN']]);
   });
 });
 
@@ -166,7 +194,10 @@ describe('authorisation', () => {
   });
 
   it('answers 403 E0000006 when the token lacks the operation scope', async () => {
-    const res = await h.call('POST', '/api/v1/users', { auth: TOKENS.readOnly, body: newUser(uniqueLogin()) });
+    const res = await h.call('POST', '/api/v1/users', {
+      auth: TOKENS.readOnly,
+      body: newUser(uniqueLogin()),
+    });
     expect(res.status).toBe(403);
     expect((res.body as ErrorBody).errorCode).toBe('E0000006');
     expect(res.headers['www-authenticate']).toContain('scope="okta.users.manage"');
@@ -191,41 +222,62 @@ describe('authorisation', () => {
 
 // ---- lifecycle: every action from every status ------------------------------------------------
 
-const STATUSES: UserStatus[] = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED'];
+const STATUSES: UserStatus[] = [
+  'STAGED',
+  'PROVISIONED',
+  'ACTIVE',
+  'RECOVERY',
+  'PASSWORD_EXPIRED',
+  'LOCKED_OUT',
+  'SUSPENDED',
+  'DEPROVISIONED',
+];
 type Outcome = { to: UserStatus } | { status: number; code: string };
 const refusedBy403 = { status: 403, code: 'E0000038' };
 const rules: Record<string, (from: UserStatus) => Outcome> = {
-  activate: (s) => (s === 'STAGED' || s === 'DEPROVISIONED' ? { to: 'ACTIVE' } : { status: 403, code: 'E0000016' }),
+  activate: (s) =>
+    s === 'STAGED' || s === 'DEPROVISIONED' ? { to: 'ACTIVE' } : { status: 403, code: 'E0000016' },
   reactivate: (s) => (s === 'PROVISIONED' || s === 'RECOVERY' ? { to: 'PROVISIONED' } : refusedBy403),
   deactivate: (s) => (s !== 'DEPROVISIONED' ? { to: 'DEPROVISIONED' } : refusedBy403),
   suspend: (s) => (s === 'ACTIVE' ? { to: 'SUSPENDED' } : { status: 400, code: 'E0000001' }),
   unsuspend: (s) => (s === 'SUSPENDED' ? { to: 'ACTIVE' } : { status: 400, code: 'E0000001' }),
   unlock: (s) => (s === 'LOCKED_OUT' || s === 'ACTIVE' ? { to: 'ACTIVE' } : refusedBy403),
-  reset_password: (s) => (['STAGED', 'SUSPENDED', 'DEPROVISIONED'].includes(s) ? refusedBy403 : { to: 'RECOVERY' }),
-  expire_password: (s) => (s === 'ACTIVE' || s === 'PASSWORD_EXPIRED' ? { to: 'PASSWORD_EXPIRED' } : refusedBy403),
+  reset_password: (s) =>
+    ['STAGED', 'SUSPENDED', 'DEPROVISIONED'].includes(s) ? refusedBy403 : { to: 'RECOVERY' },
+  expire_password: (s) =>
+    s === 'ACTIVE' || s === 'PASSWORD_EXPIRED' ? { to: 'PASSWORD_EXPIRED' } : refusedBy403,
 };
 const cases = Object.entries(rules).flatMap(([action, rule]) =>
   STATUSES.map((from) => {
     const outcome = rule(from);
-    return { action, from, outcome, expectation: 'to' in outcome ? `moves it to ${outcome.to}` : `is refused with ${outcome.status} ${outcome.code}` };
+    return {
+      action,
+      from,
+      outcome,
+      expectation:
+        'to' in outcome ? `moves it to ${outcome.to}` : `is refused with ${outcome.status} ${outcome.code}`,
+    };
   }),
 );
 
 describe('lifecycle transitions', () => {
-  it.each(cases)('$action on a $from user (with a password) $expectation', async ({ action, from, outcome }) => {
-    const user = await createUser('?activate=true', 'Passw0rd!long');
-    h.store.updateUser(user.id, { status: from });
-    const res = await h.call('POST', `/api/v1/users/${user.id}/lifecycle/${action}?sendEmail=false`);
-    const after = (await h.call('GET', `/api/v1/users/${user.id}`)).body as UserBody;
-    if ('to' in outcome) {
-      expect(res.status).toBe(200);
-      expect(after.status).toBe(outcome.to);
-    } else {
-      expect(res.status).toBe(outcome.status);
-      expect((res.body as ErrorBody).errorCode).toBe(outcome.code);
-      expect(after.status).toBe(from);
-    }
-  });
+  it.each(cases)(
+    '$action on a $from user (with a password) $expectation',
+    async ({ action, from, outcome }) => {
+      const user = await createUser('?activate=true', 'Passw0rd!long');
+      h.store.updateUser(user.id, { status: from });
+      const res = await h.call('POST', `/api/v1/users/${user.id}/lifecycle/${action}?sendEmail=false`);
+      const after = (await h.call('GET', `/api/v1/users/${user.id}`)).body as UserBody;
+      if ('to' in outcome) {
+        expect(res.status).toBe(200);
+        expect(after.status).toBe(outcome.to);
+      } else {
+        expect(res.status).toBe(outcome.status);
+        expect((res.body as ErrorBody).errorCode).toBe(outcome.code);
+        expect(after.status).toBe(from);
+      }
+    },
+  );
 
   it('activates a STAGED user without a password to PROVISIONED', async () => {
     const user = await createUser('?activate=false');
@@ -236,7 +288,9 @@ describe('lifecycle transitions', () => {
   it('returns an activation link on the org domain when sendEmail=false', async () => {
     const user = await createUser('?activate=false');
     const res = await h.call('POST', `/api/v1/users/${user.id}/lifecycle/activate?sendEmail=false`);
-    expect((res.body as { activationUrl: string }).activationUrl).toMatch(new RegExp(`^${ORG_ORIGIN}/tokens/[\\w-]+/verify$`));
+    expect((res.body as { activationUrl: string }).activationUrl).toMatch(
+      new RegExp(`^${ORG_ORIGIN}/tokens/[\\w-]+/verify$`),
+    );
   });
 
   it('says why activating an ACTIVE user fails', async () => {

@@ -6,7 +6,11 @@ describe('the rate limiter', () => {
   it('counts Remaining down from the budget', () => {
     const limits = createRateLimiter({ users: 3 });
     const now = 1_700_000_000_000;
-    expect([1, 2, 3].map(() => limits.take('users', now).headers['X-Rate-Limit-Remaining'])).toEqual(['2', '1', '0']);
+    expect([1, 2, 3].map(() => limits.take('users', now).headers['X-Rate-Limit-Remaining'])).toEqual([
+      '2',
+      '1',
+      '0',
+    ]);
   });
 
   it('limits past the budget until the window resets', () => {
@@ -45,7 +49,10 @@ describe('rate limits on the Management API', () => {
   });
 
   it('sends X-Rate-Limit headers and a Date on every response, success or error', async () => {
-    for (const res of [await h.call('GET', '/api/v1/groups'), await h.call('GET', '/api/v1/users/00uDoesNotExist00000')]) {
+    for (const res of [
+      await h.call('GET', '/api/v1/groups'),
+      await h.call('GET', '/api/v1/users/00uDoesNotExist00000'),
+    ]) {
       expect(res.headers['x-rate-limit-limit']).toMatch(/^\d+$/);
       expect(res.headers['x-rate-limit-remaining']).toMatch(/^\d+$/);
       expect(res.headers['x-rate-limit-reset']).toMatch(/^\d{10}$/);
@@ -61,7 +68,10 @@ describe('rate limits on the Management API', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
     expect(responses.map((r) => r.headers['x-rate-limit-remaining'])).toEqual(['2', '1', '0', '0']);
     const limited = responses[3]!;
-    expect(limited.body).toMatchObject({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' });
+    expect(limited.body).toMatchObject({
+      errorCode: 'E0000047',
+      errorSummary: 'API call exceeded rate limit due to too many requests.',
+    });
     expect(limited.headers['x-rate-limit-limit']).toBe('3');
     const reset = Number(limited.headers['x-rate-limit-reset']);
     const date = Date.parse(String(limited.headers.date)) / 1000;

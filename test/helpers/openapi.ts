@@ -56,7 +56,8 @@ function anchorRefs(value: unknown, docId: string): unknown {
   if (value && typeof value === 'object') {
     const out: Json = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${docId}${v}` : anchorRefs(v, docId);
+      out[k] =
+        k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${docId}${v}` : anchorRefs(v, docId);
     }
     return out;
   }
@@ -66,7 +67,10 @@ function anchorRefs(value: unknown, docId: string): unknown {
 function pathMatches(template: string, concrete: string): boolean {
   const t = template.split('/');
   const c = concrete.split('?')[0]!.split('/');
-  return t.length === c.length && t.every((s, i) => (s.startsWith('{') && s.endsWith('}') ? c[i] !== '' : s === c[i]));
+  return (
+    t.length === c.length &&
+    t.every((s, i) => (s.startsWith('{') && s.endsWith('}') ? c[i] !== '' : s === c[i]))
+  );
 }
 
 /**
@@ -101,7 +105,10 @@ export function openApiValidator(file: string): OpenApiValidator {
     let v = value as Json;
     for (let i = 0; i < 10 && typeof v?.$ref === 'string'; i++) {
       const pointer = (v.$ref as string).replace(/^#\//, '').split('/');
-      v = pointer.reduce<unknown>((node, part) => (node as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')], spec) as Json;
+      v = pointer.reduce<unknown>(
+        (node, part) => (node as Json)[part.replace(/~1/g, '/').replace(/~0/g, '~')],
+        spec,
+      ) as Json;
     }
     return v;
   };
@@ -131,7 +138,12 @@ export function openApiValidator(file: string): OpenApiValidator {
       ? all.find((o) => o.operationId === ref.operationId)
       : // Literal paths win over templated ones (`/users/{id}` must not swallow a literal sibling).
         all
-          .filter((o) => o.method === ref.method?.toUpperCase() && ref.path !== undefined && pathMatches(o.path, ref.path))
+          .filter(
+            (o) =>
+              o.method === ref.method?.toUpperCase() &&
+              ref.path !== undefined &&
+              pathMatches(o.path, ref.path),
+          )
           .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))[0];
     if (!found) throw new Error(`No operation in the spec for ${JSON.stringify(ref)}`);
     return found;
@@ -142,7 +154,11 @@ export function openApiValidator(file: string): OpenApiValidator {
     return {
       valid,
       schema,
-      errors: valid ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`),
+      errors: valid
+        ? []
+        : (fn.errors ?? []).map(
+            (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
+          ),
     };
   };
   const errorSchemaFor = (body: unknown): string | undefined => {
@@ -155,21 +171,36 @@ export function openApiValidator(file: string): OpenApiValidator {
 
   const validateResponse = (response: ResponseToCheck): ValidationResult => {
     const op = operation(response);
-    const declared = op.responses[String(response.status)] ?? op.responses[`${String(response.status)[0]}XX`] ?? op.responses.default;
+    const declared =
+      op.responses[String(response.status)] ??
+      op.responses[`${String(response.status)[0]}XX`] ??
+      op.responses.default;
     if (!declared) {
       const errorSchema = response.status >= 400 ? errorSchemaFor(response.body) : undefined;
       if (!errorSchema) {
-        return { valid: false, schema: '(none)', errors: [`${op.operationId} does not declare status ${response.status}`] };
+        return {
+          valid: false,
+          schema: '(none)',
+          errors: [`${op.operationId} does not declare status ${response.status}`],
+        };
       }
       return validateSchema(errorSchema, response.body);
     }
     const content = deref(declared).content as Record<string, Json> | undefined;
     const media = content && Object.entries(content).find(([type]) => /json/.test(type));
     if (!media?.[1]?.schema) {
-      const empty = response.body === undefined || (typeof response.body === 'object' && response.body !== null && Object.keys(response.body).length === 0);
+      const empty =
+        response.body === undefined ||
+        (typeof response.body === 'object' &&
+          response.body !== null &&
+          Object.keys(response.body).length === 0);
       return empty
         ? { valid: true, schema: '(no content)', errors: [] }
-        : { valid: false, schema: '(no content)', errors: [`${op.operationId} ${response.status} declares no body`] };
+        : {
+            valid: false,
+            schema: '(no content)',
+            errors: [`${op.operationId} ${response.status} declares no body`],
+          };
     }
     const key = `${op.operationId}:${response.status}`;
     return result(compile(key, media[1].schema), response.body, key);
