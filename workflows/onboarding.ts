@@ -113,11 +113,14 @@ export const provisionNewHire = pinned(async function provisionNewHire(
 ): Promise<ProvisionResult> {
   const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
   let status: ProvisionResult['status'] = 'alreadyProvisioned';
-  let user;
-  try {
-    user = await okta.users.get({ session: SESSION, user: hire.login });
-  } catch (err) {
-    if (oktaErrorType(err) !== OktaErrorType.OktaNotFound) throw err;
+  // A filtered listing finds the user or nothing; a `get` would log an expected 404 as a failed activity.
+  const { items } = await okta.users.list({
+    session: SESSION,
+    filter: `profile.login eq ${JSON.stringify(hire.login)}`,
+    limit: 1,
+  });
+  let user = items[0];
+  if (!user) {
     user = await okta.users.create({ session: SESSION, profile: toProfile(hire), activate: true });
     status = 'created';
   }
