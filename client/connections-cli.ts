@@ -303,7 +303,9 @@ async function test(
 export function registerConnectionsCommands(program: Command): Command {
   const connections = program
     .command('connections')
-    .description('Authorise and test the OAuth 2.0 connections the workers use (DESIGN section 4).');
+    .description(
+      'Authorise and test the OAuth 2.0 connections the workers load from TEMPORAL_OKTA_CONNECTIONS.',
+    );
   const fileOption = [
     '--connections <file>',
     `the connections JSON file (default: the path in ${CONNECTIONS_ENV_VAR})`,
