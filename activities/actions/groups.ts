@@ -17,7 +17,7 @@ import type { OktaUser } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
-import { listBounded, listPage } from './listing.js';
+import { listBounded, listPage, searchQuery } from './listing.js';
 import { toGroup, toUser } from './users.js';
 
 const GROUPS = '/api/v1/groups';
@@ -81,31 +81,24 @@ export async function remove(ctx: ActionContext, rawInput: unknown): Promise<Del
   return { outcome: res.status === 404 ? 'alreadyDeleted' : 'deleted' };
 }
 
-const query = (input: { q?: string; filter?: string; search?: string }, limit?: number) => ({
-  q: input.q,
-  filter: input.filter,
-  search: input.search,
-  limit,
-});
-
 export async function list(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaGroup>> {
   const input = GroupsListInputSchema.parse(rawInput);
-  const result = await listBounded<unknown>(
+  return listBounded(
     ctx,
-    { method: 'GET', path: GROUPS, query: query(input, input.limit) },
+    { method: 'GET', path: GROUPS, query: searchQuery(input, input.limit) },
     input.limit,
+    toGroup,
   );
-  return { items: result.items.map(toGroup), truncated: result.truncated };
 }
 
 export async function listPageOfGroups(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaGroup>> {
   const input = GroupsListPageInputSchema.parse(rawInput);
-  const page = await listPage<unknown>(
+  return listPage(
     ctx,
-    { method: 'GET', path: GROUPS, query: query(input, input.pageSize) },
+    { method: 'GET', path: GROUPS, query: searchQuery(input, input.pageSize) },
     input.cursor,
+    toGroup,
   );
-  return { items: page.items.map(toGroup), cursor: page.cursor };
 }
 
 /**
@@ -135,20 +128,20 @@ export async function removeUser(ctx: ActionContext, rawInput: unknown): Promise
 export async function members(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaUser>> {
   const input = GroupMembersInputSchema.parse(rawInput);
   const pageSize = Math.min(input.limit, 1000);
-  const result = await listBounded<unknown>(
+  return listBounded(
     ctx,
     { method: 'GET', path: `${groupPath(input.group)}/users`, query: { limit: pageSize } },
     input.limit,
+    toUser,
   );
-  return { items: result.items.map(toUser), truncated: result.truncated };
 }
 
 export async function membersPage(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaUser>> {
   const input = GroupMembersPageInputSchema.parse(rawInput);
-  const page = await listPage<unknown>(
+  return listPage(
     ctx,
     { method: 'GET', path: `${groupPath(input.group)}/users`, query: { limit: input.pageSize } },
     input.cursor,
+    toUser,
   );
-  return { items: page.items.map(toUser), cursor: page.cursor };
 }

@@ -36,22 +36,28 @@ async function fetchPage<T>(
   }
 }
 
+/** The `q`, `filter`, `search` and `limit` query parameters of Okta's list endpoints. */
+export function searchQuery(input: { q?: string; filter?: string; search?: string }, limit?: number) {
+  return { q: input.q, filter: input.filter, search: input.search, limit };
+}
+
 /**
- * Follows `Link: rel="next"` until `limit` items are collected or the pages run out. After each page it
- * heartbeats the next page's URL and the items so far, and a retried attempt resumes from there instead
- * of starting again at page one.
+ * Follows `Link: rel="next"` until `limit` items are collected or the pages run out, and returns them
+ * through `map`. After each page it heartbeats the next page's URL and the items so far, and a retried
+ * attempt resumes from there instead of starting again at page one.
  */
 export async function listBounded<T>(
   ctx: ActionContext,
   first: OktaRequest,
   limit: number,
+  map: (raw: unknown) => T,
 ): Promise<ListResult<T>> {
   const saved = ctx.lastHeartbeat();
-  let progress: ListingProgress<T> | undefined = isProgress<T>(saved) ? saved : undefined;
-  let items: T[] = progress?.items ?? [];
+  let progress: ListingProgress<unknown> | undefined = isProgress<unknown>(saved) ? saved : undefined;
+  let items: unknown[] = progress?.items ?? [];
   let request: OktaRequest | undefined = progress ? { method: 'GET', path: progress.next } : first;
   while (request && items.length < limit) {
-    const page: OktaResponse<T[]> = await fetchPage<T>(ctx, request, progress);
+    const page: OktaResponse<unknown[]> = await fetchPage<unknown>(ctx, request, progress);
     items = items.concat(page.body);
     request = page.next ? { method: 'GET', path: page.next } : undefined;
     if (request) {
@@ -59,15 +65,16 @@ export async function listBounded<T>(
       ctx.heartbeat(progress);
     }
   }
-  return { items: items.slice(0, limit), truncated: items.length > limit || request !== undefined };
+  return { items: items.slice(0, limit).map(map), truncated: items.length > limit || request !== undefined };
 }
 
-/** One page: from the start, or from the cursor a previous page returned. */
+/** One page through `map`: from the start, or from the cursor a previous page returned. */
 export async function listPage<T>(
   ctx: ActionContext,
   first: OktaRequest,
   cursor: string | undefined,
+  map: (raw: unknown) => T,
 ): Promise<Page<T>> {
-  const page = await fetchPage<T>(ctx, cursor ? { method: 'GET', path: cursor } : first, undefined);
-  return { items: page.body, cursor: page.next };
+  const page = await fetchPage<unknown>(ctx, cursor ? { method: 'GET', path: cursor } : first, undefined);
+  return { items: page.body.map(map), cursor: page.next };
 }

@@ -15,7 +15,7 @@ import { type OktaUser, UsersGetInputSchema } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
-import { listBounded, listPage } from './listing.js';
+import { listBounded, listPage, searchQuery } from './listing.js';
 
 const USERS = '/api/v1/users';
 const userPath = (user: string) => `${USERS}/${encodeURIComponent(user)}`;
@@ -115,42 +115,30 @@ export async function remove(ctx: ActionContext, rawInput: unknown): Promise<Del
   return { outcome: deleted.status === 404 ? 'alreadyDeleted' : 'deleted' };
 }
 
-const listQuery = (input: { q?: string; filter?: string; search?: string }, limit?: number) => ({
-  q: input.q,
-  filter: input.filter,
-  search: input.search,
-  limit,
-});
-
 export async function list(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaUser>> {
   const input = UsersListInputSchema.parse(rawInput);
   const pageSize = Math.min(input.limit, 200);
-  const result = await listBounded<unknown>(
+  return listBounded(
     ctx,
-    { method: 'GET', path: USERS, query: listQuery(input, pageSize) },
+    { method: 'GET', path: USERS, query: searchQuery(input, pageSize) },
     input.limit,
+    toUser,
   );
-  return { items: result.items.map(toUser), truncated: result.truncated };
 }
 
 export async function listPageOfUsers(ctx: ActionContext, rawInput: unknown): Promise<Page<OktaUser>> {
   const input = UsersListPageInputSchema.parse(rawInput);
-  const page = await listPage<unknown>(
+  return listPage(
     ctx,
-    { method: 'GET', path: USERS, query: listQuery(input, input.pageSize) },
+    { method: 'GET', path: USERS, query: searchQuery(input, input.pageSize) },
     input.cursor,
+    toUser,
   );
-  return { items: page.items.map(toUser), cursor: page.cursor };
 }
 
 export async function groups(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaGroup>> {
   const input = UserGroupsInputSchema.parse(rawInput);
-  const result = await listBounded<unknown>(
-    ctx,
-    { method: 'GET', path: `${userPath(input.user)}/groups` },
-    input.limit,
-  );
-  return { items: result.items.map(toGroup), truncated: result.truncated };
+  return listBounded(ctx, { method: 'GET', path: `${userPath(input.user)}/groups` }, input.limit, toGroup);
 }
 
 /** Drops `_links`/`_embedded` from a group. */
