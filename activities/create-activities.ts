@@ -1,12 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ZodError } from 'zod';
-import type { ListResult, OktaGroup, Page, RawResponse, DeleteResult } from '../common/actions.js';
-import {
-  ConnectInputSchema,
-  DisconnectInputSchema,
-  type OktaActivities,
-  type OktaUser,
-} from '../common/contract.js';
+import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '../common/contract.js';
 import { OktaErrorType } from '../common/errors.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as groups from './actions/groups.js';
@@ -142,25 +136,25 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         });
       }
     },
-    oktaUsersGet: action<OktaUser>('oktaUsersGet', users.get),
-    oktaUsersCreate: action<OktaUser>('oktaUsersCreate', users.create),
-    oktaUsersUpdate: action<OktaUser>('oktaUsersUpdate', users.update),
-    oktaUsersLifecycle: action<OktaUser>('oktaUsersLifecycle', users.lifecycle),
-    oktaUsersDelete: action<DeleteResult>('oktaUsersDelete', users.remove),
-    oktaUsersList: action<ListResult<OktaUser>>('oktaUsersList', users.list),
-    oktaUsersListPage: action<Page<OktaUser>>('oktaUsersListPage', users.listPageOfUsers),
-    oktaUsersGroups: action<ListResult<OktaGroup>>('oktaUsersGroups', users.groups),
-    oktaGroupsCreate: action<OktaGroup>('oktaGroupsCreate', groups.create),
-    oktaGroupsGet: action<OktaGroup>('oktaGroupsGet', groups.get),
-    oktaGroupsUpdate: action<OktaGroup>('oktaGroupsUpdate', groups.update),
-    oktaGroupsDelete: action<DeleteResult>('oktaGroupsDelete', groups.remove),
-    oktaGroupsList: action<ListResult<OktaGroup>>('oktaGroupsList', groups.list),
-    oktaGroupsListPage: action<Page<OktaGroup>>('oktaGroupsListPage', groups.listPageOfGroups),
-    oktaGroupsAddUser: action<void>('oktaGroupsAddUser', groups.addUser),
-    oktaGroupsRemoveUser: action<void>('oktaGroupsRemoveUser', groups.removeUser),
-    oktaGroupsMembers: action<ListResult<OktaUser>>('oktaGroupsMembers', groups.members),
-    oktaGroupsMembersPage: action<Page<OktaUser>>('oktaGroupsMembersPage', groups.membersPage),
-    oktaRequest: action<RawResponse>('oktaRequest', raw.request),
+    oktaUsersGet: action('oktaUsersGet', users.get),
+    oktaUsersCreate: action('oktaUsersCreate', users.create),
+    oktaUsersUpdate: action('oktaUsersUpdate', users.update),
+    oktaUsersLifecycle: action('oktaUsersLifecycle', users.lifecycle),
+    oktaUsersDelete: action('oktaUsersDelete', users.remove),
+    oktaUsersList: action('oktaUsersList', users.list),
+    oktaUsersListPage: action('oktaUsersListPage', users.listPageOfUsers),
+    oktaUsersGroups: action('oktaUsersGroups', users.groups),
+    oktaGroupsCreate: action('oktaGroupsCreate', groups.create),
+    oktaGroupsGet: action('oktaGroupsGet', groups.get),
+    oktaGroupsUpdate: action('oktaGroupsUpdate', groups.update),
+    oktaGroupsDelete: action('oktaGroupsDelete', groups.remove),
+    oktaGroupsList: action('oktaGroupsList', groups.list),
+    oktaGroupsListPage: action('oktaGroupsListPage', groups.listPageOfGroups),
+    oktaGroupsAddUser: action('oktaGroupsAddUser', groups.addUser),
+    oktaGroupsRemoveUser: action('oktaGroupsRemoveUser', groups.removeUser),
+    oktaGroupsMembers: action('oktaGroupsMembers', groups.members),
+    oktaGroupsMembersPage: action('oktaGroupsMembersPage', groups.membersPage),
+    oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }
 
