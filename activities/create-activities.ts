@@ -122,11 +122,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       if (!parsed.success) throw invalidInput('oktaDisconnect', parsed.error);
       const { session } = parsed.data;
       const connection = deps.connections.get(session.connection);
-      // Take the token out of this worker's cache; a token cached by other workers expires on its own.
-      let token: Token | undefined;
-      if (connection)
-        token = await tokens.get(session.id, () => requestToken(connection)).catch(() => undefined);
-      tokens.drop(session.id);
+      // Take the token out of this worker's cache and revoke it. Another worker that cached a token for
+      // this session never uses it again (workflows refuse a disconnected session); it expires there.
+      const token = tokens.drop(session.id);
       if (connection && token) {
         await revokeAccessToken(connection, token).catch(() => {
           // Revocation is best effort: the token is already out of every cache and expires within the hour.

@@ -17,21 +17,13 @@ export interface TokenCache {
    * caller already replaced it with is kept.
    */
   invalidate(sessionId: string, rejected?: Token): void;
-  /** Forgets the session entirely (Disconnect); an `acquire` in flight no longer fills the cache. */
-  drop(sessionId: string): void;
   /**
-   * Runs `call` with the session's token. If the call reports an invalid token (throws
-   * {@link InvalidTokenError}, or resolves to a `Response` with status 401), the token is invalidated, a
-   * fresh one acquired once, and the call retried once; a second rejection is returned or thrown as is.
+   * Forgets the session entirely (Disconnect) and returns the token it held, so the caller can revoke
+   * it; an `acquire` in flight no longer fills the cache.
    */
-  use<T>(sessionId: string, acquire: () => Promise<Token>, call: (token: Token) => Promise<T>): Promise<T>;
+  drop(sessionId: string): Token | undefined;
   /** Number of sessions with a cached or pending token (for metrics and tests). */
   readonly size: number;
-}
-
-/** Thrown by a `use` callback to say Okta rejected the token (401 invalid_token). */
-export class InvalidTokenError extends Error {
-  override readonly name = 'InvalidTokenError';
 }
 
 export interface TokenCacheOptions {
@@ -124,19 +116,9 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     get,
     invalidate,
     drop(sessionId) {
+      const token = entries.get(sessionId)?.token;
       entries.delete(sessionId);
-    },
-    async use(sessionId, acquire, call) {
-      const first = await get(sessionId, acquire);
-      try {
-        const result = await call(first);
-        if (!(result instanceof Response && result.status === 401)) return result;
-        await result.body?.cancel().catch(() => undefined);
-      } catch (err) {
-        if (!(err instanceof InvalidTokenError)) throw err;
-      }
-      invalidate(sessionId, first);
-      return call(await get(sessionId, acquire));
+      return token;
     },
     get size() {
       return entries.size;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Token } from '../../activities/oauth.js';
-import { createTokenCache, InvalidTokenError } from '../../activities/token-cache.js';
+import { createTokenCache } from '../../activities/token-cache.js';
 
 function token(id: number, expiresAt: number | undefined): Token {
   return { accessToken: `access-${id}`, tokenType: 'Bearer', expiresAt, scopes: ['okta.users.read'] };
@@ -115,44 +115,6 @@ describe('token cache', () => {
     expect(cache.size).toBe(0);
     await cache.get('s1', acquire);
     expect(state.calls).toBe(2);
-  });
-
-  it('retries a call once with a fresh token after a 401 response', async () => {
-    const clock = { t: 0 };
-    const cache = createTokenCache({ now: () => clock.t });
-    const { state, acquire } = counter(clock);
-    const seen: string[] = [];
-    const response = await cache.use('s1', acquire, async (t) => {
-      seen.push(t.accessToken);
-      return new Response(null, { status: seen.length === 1 ? 401 : 200 });
-    });
-    expect(response.status).toBe(200);
-    expect(seen).toEqual(['access-1', 'access-2']);
-    expect(state.calls).toBe(2);
-  });
-
-  it('retries only once when the fresh token is rejected too', async () => {
-    const clock = { t: 0 };
-    const cache = createTokenCache({ now: () => clock.t });
-    const { acquire } = counter(clock);
-    let calls = 0;
-    await expect(
-      cache.use('s1', acquire, async () => {
-        calls++;
-        throw new InvalidTokenError('invalid_token');
-      }),
-    ).rejects.toBeInstanceOf(InvalidTokenError);
-    expect(calls).toBe(2);
-  });
-
-  it('does not retry other failures', async () => {
-    const clock = { t: 0 };
-    const cache = createTokenCache({ now: () => clock.t });
-    const { state, acquire } = counter(clock);
-    await expect(cache.use('s1', acquire, async () => Promise.reject(new Error('boom')))).rejects.toThrow(
-      'boom',
-    );
-    expect(state.calls).toBe(1);
   });
 
   it('evicts expired sessions first when over its bound', async () => {
