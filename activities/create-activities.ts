@@ -74,14 +74,13 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     const authorizer: OktaAuthorizer = {
       async send(url, init) {
         current = await tokens.get(session.id, () => requestToken(connection));
-        const request = protectedRequest(connection, current, {
+        return protectedRequest(connection, current, {
           method: init.method,
           url,
           headers: init.headers,
           body: init.body,
           signal: init.signal,
         });
-        return abortable(request, init.signal);
       },
       invalidate() {
         tokens.invalidate(session.id, current);
@@ -158,16 +157,3 @@ export function createOktaActivities(deps: OktaActivityDeps) {
 
 /** The activities `createOktaActivities` returns, for `proxyActivities<OktaActivityFunctions>()`. */
 export type OktaActivityFunctions = ReturnType<typeof createOktaActivities>;
-
-/** Rejects as soon as `signal` aborts, even if the request underneath cannot be aborted. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
