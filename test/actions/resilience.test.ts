@@ -144,7 +144,7 @@ describe('rate limits', () => {
     const started = Date.now();
     const results = await Promise.all(users.map((user) => h.run<OktaUser>('users.get', { user })));
     expect(results.map((u) => u.id)).toEqual(users);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
 
     const byWorkflow = new Map<string, Attempt[]>();
     for (const a of attempts.filter((a) => a.activity === 'oktaUsersGet' && a.start >= started)) {
@@ -156,9 +156,10 @@ describe('rate limits', () => {
       expect(first).toMatchObject({ attempt: 1, ok: false });
       expect(second).toMatchObject({ attempt: 2, ok: true });
       expect(first!.end - first!.start).toBeLessThan(1000); // failed fast: no sleeping inside
-      // Retried after the window reset (plus the 1 s margin), not on the 1 s default backoff.
+      // Retried after the window reset (plus the 1 s margin), not on the 1 s default backoff, and soon
+      // after it (the bound leaves room for a loaded CI machine and Date's one-second resolution).
       expect(second!.start).toBeGreaterThanOrEqual(reset * 1000 + 900);
-      expect(second!.start).toBeLessThan(reset * 1000 + 3000);
+      expect(second!.start).toBeLessThan(reset * 1000 + 6000);
     }
   });
 });
