@@ -341,11 +341,13 @@ async function importPrivateKey(text: string): Promise<{ key: CryptoKey; kid?: s
       throw new Error('is a symmetric key: private_key_jwt needs an RSA or EC key');
     return { key, kid: jwk.kid };
   }
-  if (!text.includes('-----BEGIN PRIVATE KEY-----')) {
+  // The PEM label says the format: PKCS#8 is "PRIVATE KEY"; PKCS#1 and SEC1 name the algorithm.
+  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
+  if (label !== 'PRIVATE KEY') {
     throw new Error(
-      text.includes('-----BEGIN RSA PRIVATE KEY-----') || text.includes('-----BEGIN EC PRIVATE KEY-----')
+      label === 'RSA PRIVATE KEY' || label === 'EC PRIVATE KEY'
         ? 'is a PKCS#1/SEC1 PEM: convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt) or use a JWK'
-        : 'is neither a private JWK (JSON) nor a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----")',
+        : 'is neither a private JWK (JSON) nor a PKCS#8 PEM (labelled "PRIVATE KEY")',
     );
   }
   const details = createPrivateKey(text);

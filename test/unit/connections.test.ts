@@ -173,7 +173,7 @@ describe('parseConnections refuses', () => {
     expect(
       await issues({
         svc: serviceApp({
-          clientAuth: { method: 'private_key_jwt', privateKey: '-----BEGIN PRIVATE KEY-----' },
+          clientAuth: { method: 'private_key_jwt', privateKey: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' },
         }),
       }),
     ).toContain('connections["svc"].clientAuth.privateKey: an inline secret is not allowed');
@@ -246,6 +246,16 @@ describe('parseConnections refuses', () => {
         svc: serviceApp({ clientAuth: { method: 'private_key_jwt', privateKey: { file: 'junk.txt' } } }),
       }),
     ).toContain('connections["svc"].clientAuth.privateKey: the key from file');
+  });
+
+  it('a PKCS#1 PEM key, saying how to convert it to PKCS#8', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await writeFile(join(dir, 'pkcs1.pem'), privateKey.export({ format: 'pem', type: 'pkcs1' }));
+    expect(
+      await issues({
+        svc: serviceApp({ clientAuth: { method: 'private_key_jwt', privateKey: { file: 'pkcs1.pem' } } }),
+      }),
+    ).toContain('convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)');
   });
 
   it('a refresh-token encryption key that is not 32 bytes', async () => {
