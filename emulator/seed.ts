@@ -1,21 +1,10 @@
-import type { GroupType, UserProfile, UserStatus } from './store.js';
+import type { GroupType, UserRecord, UserStatus } from './store.js';
 
 /** How much to seed. The default, 1,200 users, needs several pages at Okta's maximum `limit` of 200. */
 export type SeedOptions = { users?: number; randomSeed?: number };
 
-/** A seeded user, ready to insert. */
-export type SeedUser = {
-  id: string;
-  status: UserStatus;
-  created: string;
-  activated: string | null;
-  statusChanged: string | null;
-  lastLogin: string | null;
-  lastUpdated: string;
-  passwordChanged: string | null;
-  hasPassword: boolean;
-  profile: UserProfile;
-};
+/** A seeded user, ready to insert (the store assigns its insertion order). */
+export type SeedUser = Omit<UserRecord, 'seq'>;
 export type SeedGroup = {
   id: string;
   type: GroupType;

@@ -2,20 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { OktaUserStatus } from '../common/contract.js';
 import { generateSeed, type SeedOptions } from './seed.js';
 
-/** Okta's user statuses. */
-export const UserStatuses = {
-  STAGED: 'STAGED',
-  PROVISIONED: 'PROVISIONED',
-  ACTIVE: 'ACTIVE',
-  RECOVERY: 'RECOVERY',
-  PASSWORD_EXPIRED: 'PASSWORD_EXPIRED',
-  LOCKED_OUT: 'LOCKED_OUT',
-  SUSPENDED: 'SUSPENDED',
-  DEPROVISIONED: 'DEPROVISIONED',
-} as const;
-export type UserStatus = (typeof UserStatuses)[keyof typeof UserStatuses];
+/** Okta's user statuses: the same list the package's client side uses. */
+export const UserStatuses = OktaUserStatus;
+export type UserStatus = OktaUserStatus;
 
 /** Okta's group types; `BUILT_IN` is the "Everyone" group every user belongs to. */
 export type GroupType = 'OKTA_GROUP' | 'BUILT_IN';
