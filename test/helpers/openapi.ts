@@ -4,8 +4,11 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-/** Okta's published specs, copied unmodified into ../shared/okta-openapi/. */
-export const OKTA_OPENAPI_DIR = fileURLToPath(new URL('../../../shared/okta-openapi/', import.meta.url));
+/**
+ * Okta's published specs, unmodified copies kept in the repository (see SOURCE.md there) so the contract
+ * tests run wherever the repository is cloned.
+ */
+export const OKTA_OPENAPI_DIR = fileURLToPath(new URL('../contract-specs/', import.meta.url));
 export const MANAGEMENT_SPEC = `${OKTA_OPENAPI_DIR}management-minimal.yaml`;
 export const OAUTH_SPEC = `${OKTA_OPENAPI_DIR}oauth-minimal.yaml`;
 
