@@ -1,12 +1,10 @@
+export { activityFailureOf } from '../helpers/failures.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError, ActivityFailure } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { expect } from 'vitest';
 import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import type { OktaSession } from '../../common/session.js';
@@ -103,20 +101,6 @@ export async function startActionsHarness(
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** The ApplicationFailure an activity failed a workflow with. */
-export async function activityFailureOf(result: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await result.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  const activity = (error as WorkflowFailedError).cause;
-  expect(activity).toBeInstanceOf(ActivityFailure);
-  const cause = (activity as ActivityFailure).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 /** A profile for a new user with a login unique to this run. */

@@ -1,21 +1,6 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+export { activityFailureOf } from '../helpers/failures.js';
+import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { expect } from 'vitest';
-
-/** The ApplicationFailure an activity failed a workflow with (workflow -> activity -> application). */
-export async function activityFailureOf(result: Promise<unknown>): Promise<ApplicationFailure> {
-  const error: unknown = await result.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  const activity = (error as WorkflowFailedError).cause;
-  expect(activity).toBeInstanceOf(ActivityFailure);
-  const cause = (activity as ActivityFailure).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 /** The attempt number of each started activity of this type, in history order (the last attempt only). */
 export function startedAttempts(history: temporal.api.history.v1.IHistory, activityType: string): number[] {
