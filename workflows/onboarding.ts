@@ -58,9 +58,7 @@ function rootMessage(err: unknown): string {
  * await client.workflow.execute('onboardNewHires', {
  *   args: [{ hires, domain: 'companyabc.okta.com', connection: 'okta-automation' }], taskQueue, workflowId });
  */
-export const onboardNewHires = pinned(async function onboardNewHires(
-  input: OnboardingInput,
-): Promise<OnboardingProgress> {
+export async function onboardNewHires(input: OnboardingInput): Promise<OnboardingProgress> {
   const hires: HireProgress[] = [];
   const snapshot = (finished: boolean): OnboardingProgress => ({
     total: hires.length,
@@ -101,16 +99,15 @@ export const onboardNewHires = pinned(async function onboardNewHires(
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, people.length) }, lane));
   return snapshot(true);
-});
+}
+pinned(onboardNewHires);
 
 /**
  * Provisions one new hire on the parent's global `okta` session: finds the user by login or creates it
  * (activated), then puts it in each of the hire's groups, creating a group that does not exist yet.
  * Safe to run again: an existing user is `alreadyProvisioned`, and adding a member twice is a success.
  */
-export const provisionNewHire = pinned(async function provisionNewHire(
-  input: NewHire,
-): Promise<ProvisionResult> {
+export async function provisionNewHire(input: NewHire): Promise<ProvisionResult> {
   const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
   let status: ProvisionResult['status'] = 'alreadyProvisioned';
   // A filtered listing finds the user or nothing; a `get` would log an expected 404 as a failed activity.
@@ -129,7 +126,8 @@ export const provisionNewHire = pinned(async function provisionNewHire(
     await okta.groups.addUser({ session: SESSION, group: group.id, user: user.id });
   }
   return { login: hire.login, userId: user.id, status, groups: hire.groups };
-});
+}
+pinned(provisionNewHire);
 
 /** The group with exactly this name (case-insensitive, as Okta compares names), if any. */
 async function findGroup(name: string): Promise<OktaGroup | undefined> {
