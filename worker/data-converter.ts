@@ -1,14 +1,10 @@
 import type { DataConverter } from '@temporalio/common';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AesGcmPayloadCodec } from './codec.js';
 import type { CodecKeyring } from './keys.js';
+import { packageModulePath } from './module-path.js';
 
-// The failure converter must be a module path: the worker bundles it into the workflow sandbox. Take this
-// module's own extension, so the path is right both from source (`.ts`) and from the build (`.js`).
-const failureConverterPath = fileURLToPath(
-  new URL(`./failure-converter${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-);
+// The failure converter must be a module path: the worker bundles it into the workflow sandbox.
+const failureConverterPath = packageModulePath('worker/failure-converter');
 
 /**
  * The one data converter of temporal-okta, shared by the client and the worker: every payload is encrypted
