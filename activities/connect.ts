@@ -90,11 +90,7 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
   }
   const type = response.status === 429 ? OktaErrorType.OktaRateLimited : OktaErrorType.OktaUnavailable;
   // On 429, retry when the rate-limit window resets (measured against the response's own Date).
-  const date = Date.parse(response.headers.get('date') ?? '');
-  const delay =
-    response.status === 429
-      ? retryDelayFromHeaders(response.headers, Number.isFinite(date) ? date : Date.now())
-      : undefined;
+  const delay = response.status === 429 ? retryDelayFromHeaders(response.headers) : undefined;
   throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`, {
     ...(delay ? { nextRetryDelay: delay } : {}),
   });

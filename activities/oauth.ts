@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { OktaErrorType } from '../common/errors.js';
 import type { Connection, OAuthConnection } from './connections.js';
 import { oktaFailure } from './failures.js';
+import { rateLimitResetDelayMs } from './okta-client.js';
 import {
   fileRefreshTokenStore,
   RefreshTokenStoreError,
@@ -516,14 +517,12 @@ function isTransient(err: unknown): boolean {
 }
 
 /**
- * How long to wait before retrying after a 429, from Okta's `X-Rate-Limit-Reset` (epoch seconds) or a
- * `Retry-After` header; at least one second, and undefined when neither header is usable.
+ * How long to wait before retrying after a 429: {@link rateLimitResetDelayMs} from Okta's
+ * `X-Rate-Limit-Reset`, else a `Retry-After` header (at least one second); undefined when neither is usable.
  */
 export function retryDelayFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
-  const reset = Number(headers.get('x-rate-limit-reset'));
-  if (headers.has('x-rate-limit-reset') && Number.isFinite(reset) && reset > 0) {
-    return Math.max(1000, reset * 1000 - now + 1000);
-  }
+  const reset = rateLimitResetDelayMs(headers, now);
+  if (reset !== undefined) return reset;
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);

@@ -183,16 +183,21 @@ function nextLink(response: Response, origin: string): string | undefined {
 }
 
 /**
- * How long to wait before retrying a 429: the rate-limit window's reset (`X-Rate-Limit-Reset`, epoch
- * seconds) measured against the response's own `Date`, so that a skewed worker clock does not matter,
- * plus a small margin.
+ * How long until Okta's rate-limit window resets: `X-Rate-Limit-Reset` (epoch seconds) measured against the
+ * response's own `Date`, so that a skewed worker clock does not matter, plus a small margin. `undefined`
+ * when the header is missing or unusable.
  */
-export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
+export function rateLimitResetDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
   const reset = Number(headers.get('x-rate-limit-reset'));
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
   const date = Date.parse(headers.get('date') ?? '');
-  if (!Number.isFinite(reset) || reset <= 0) return 60_000; // Okta's windows are one minute long
   const serverNow = Number.isFinite(date) ? date : now;
   return Math.max(0, reset * 1000 - serverNow) + RATE_LIMIT_MARGIN_MS;
+}
+
+/** How long to wait before retrying a 429: {@link rateLimitResetDelayMs}, or one window without the header. */
+export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
+  return rateLimitResetDelayMs(headers, now) ?? 60_000; // Okta's windows are one minute long
 }
 
 function causes(body: OktaErrorBody | undefined): string[] {
