@@ -7,6 +7,7 @@ import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
 import { describeIssues } from '../common/new-hire.js';
 import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
 import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
+import { writeOut } from './command-helpers.js';
 import { registerConnectionsCommands } from './connections-cli.js';
 import { registerDeploymentsCommands } from './deployments-cli.js';
 import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE } from './demo-config.js';
@@ -79,7 +80,7 @@ function fail(command: Command, err: unknown): never {
 
 function stdoutOf(command: Command): Output {
   return {
-    write: (text) => command.configureOutput().writeOut?.(text) ?? process.stdout.write(text),
+    write: (text) => writeOut(command, text),
     isTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns,
   };

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { findConnection, testConnection, type CheckResult } from '../activities/connect.js';
 import {
   CONNECTIONS_ENV_VAR,
@@ -10,6 +10,7 @@ import {
   type OAuthConnection,
 } from '../activities/connections.js';
 import { finishAuthorization, startAuthorization, type PendingAuthorization } from '../activities/oauth.js';
+import { positiveSeconds, writeOut } from './command-helpers.js';
 
 /**
  * The `connections` commands of the temporal-okta CLI (DESIGN section 4):
@@ -50,19 +51,6 @@ function lookUp(command: Command, connections: Connections, name: string): Conne
   } catch (err) {
     command.error((err as Error).message, { exitCode: 1, code: 'temporal-okta.connections' });
   }
-}
-
-function positiveSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InvalidArgumentError('must be a positive number of seconds.');
-  }
-  return seconds;
-}
-
-function write(command: Command, text: string): void {
-  const out = command.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
-  out(text);
 }
 
 /** The loopback address and port the CLI listens on for the redirect URI, or why it cannot. */
@@ -240,7 +228,7 @@ async function authorize(
         code: 'temporal-okta.authorize',
       });
     }
-    write(
+    writeOut(
       command,
       `Sign in to ${connection.domain} as an Okta admin to authorise connection "${name}". Open this URL in a browser:\n\n` +
         `  ${flow.url.href}\n\nWaiting for the redirect to ${redirectUri} (up to ${options.timeout} s)...\n`,
@@ -254,7 +242,7 @@ async function authorize(
         code: 'temporal-okta.authorize',
       });
     }
-    write(
+    writeOut(
       command,
       `Connection "${name}" is authorised. Its refresh token is stored encrypted in ` +
         `${connection.grant.refreshTokenStore.path}; workers use it from now on.\n` +
@@ -281,7 +269,7 @@ async function test(
   const connections = await load(command, options);
   lookUp(command, connections, name);
   const results = await testConnection(connections, name, options.domain);
-  write(command, `Testing connection "${name}":\n${results.map((r) => `  ${formatCheck(r)}\n`).join('')}`);
+  writeOut(command, `Testing connection "${name}":\n${results.map((r) => `  ${formatCheck(r)}\n`).join('')}`);
   const failed = results.find((r) => !r.ok);
   if (failed) {
     command.error(`Connection "${name}" failed the ${failed.check} check (see above).`, {
@@ -289,7 +277,7 @@ async function test(
       code: 'temporal-okta.connection-test-failed',
     });
   }
-  write(command, `Connection "${name}" passed every check.\n`);
+  writeOut(command, `Connection "${name}" passed every check.\n`);
 }
 
 /**

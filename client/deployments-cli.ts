@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { loadWorkerConfig } from '../worker/config.js';
+import { positiveSeconds, writeOut } from './command-helpers.js';
 import { promoteBuild, type PromotionReport } from './deployments.js';
 
 /** What the deployments commands read besides their options; the defaults are the process's. */
@@ -12,12 +13,6 @@ export interface DeploymentsCommandsOptions {
    * TEMPORAL_API_KEY, TLS, TEMPORAL_PROFILE and its config file).
    */
   env?: NodeJS.ProcessEnv;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds.');
-  return n;
 }
 
 /** The promotion report as the CLI prints it. */
@@ -85,14 +80,13 @@ export function registerDeploymentsCommands(
     .option(
       '--timeout <seconds>',
       'how long to wait for the build to register and become current',
-      seconds,
+      positiveSeconds,
       60,
     )
     .action(
       async (opts: { buildId?: string; deploymentName?: string; timeout: number }, command: Command) => {
         const env = options.env ?? process.env;
-        const out = command.configureOutput().writeOut ?? ((s: string) => void process.stdout.write(s));
-        const print = (line: string) => out(`${line}\n`);
+        const print = (line: string) => writeOut(command, `${line}\n`);
         let deploymentName: string;
         let buildId: string;
         try {
