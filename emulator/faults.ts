@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { oktaErrorBody } from './okta-errors.js';
+import { forbidden, internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 
 /**
  * What a test asks the emulator to do to matching requests (`POST /__emulator/faults`): wait
@@ -115,14 +115,14 @@ function defaultBody(status: number, path: string): unknown {
   }
   switch (status) {
     case 429:
-      return oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.');
+      return rateLimited().toBody();
     case 401:
       return oktaErrorBody('E0000011', 'Invalid token provided');
     case 403:
-      return oktaErrorBody('E0000006', 'You do not have permission to perform the requested action');
+      return forbidden().toBody();
     case 404:
       return oktaErrorBody('E0000007', `Not found: Resource not found: ${path} (resource)`);
     default:
-      return oktaErrorBody('E0000009', 'Internal Server Error');
+      return internalError().toBody();
   }
 }

@@ -77,6 +77,22 @@ export function invalidSearch(detail: string): OktaApiError {
   return new OktaApiError(400, 'E0000031', 'Invalid search criteria.', [{ errorSummary: detail }]);
 }
 
+/** 403 E0000006: the caller may not do this (a missing scope, or a group Okta manages itself). */
+export function forbidden(headers: Record<string, string> = {}): OktaApiError {
+  return new OktaApiError(
+    403,
+    'E0000006',
+    'You do not have permission to perform the requested action',
+    [],
+    headers,
+  );
+}
+
+/** 500 E0000009, Okta's answer when something failed on its side. */
+export function internalError(): OktaApiError {
+  return new OktaApiError(500, 'E0000009', 'Internal Server Error');
+}
+
 /** 429 E0000047, Okta's rate-limit error. */
 export function rateLimited(): OktaApiError {
   return new OktaApiError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');

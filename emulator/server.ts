@@ -10,7 +10,7 @@ import { createSignInHandler } from './auth/sign-in.js';
 import { CONTROLS_PATH, createControls } from './controls.js';
 import { applyFault, FaultInjector } from './faults.js';
 import { createManagementApi } from './management/index.js';
-import { oktaErrorBody } from './okta-errors.js';
+import { internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 import { writeOrg, type OrgDescription } from './org.js';
 import { createRateLimiter, RateLimitFamilies, type RateLimitFamily } from './rate-limits.js';
 import { RequestLog } from './request-log.js';
@@ -147,13 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (path.startsWith('/oauth2/v1/')) {
       const decision = rateLimits.take(RateLimitFamilies.oauth2);
       for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-      if (decision.limited) {
-        return sendJson(
-          res,
-          429,
-          oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.'),
-        );
-      }
+      if (decision.limited) return sendJson(res, 429, rateLimited().toBody());
       return oauthHandler(req, res);
     }
     if (path.startsWith('/.well-known/')) return oauthHandler(req, res);
@@ -167,7 +161,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       console.error(
         `emulator: ${req.method} ${req.url?.split('?')[0]} failed: ${err instanceof Error ? err.message : 'error'}`,
       );
-      if (!res.headersSent) sendJson(res, 500, oktaErrorBody('E0000009', 'Internal Server Error'));
+      if (!res.headersSent) sendJson(res, 500, internalError().toBody());
       else res.destroy();
     });
   });

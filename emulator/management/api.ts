@@ -2,7 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { OrgStore } from '../store.js';
 import type { RateLimitFamily, RateLimiter } from '../rate-limits.js';
-import { OktaApiError, malformedBody, notFound, oktaErrorBody, rateLimited } from '../okta-errors.js';
+import {
+  OktaApiError,
+  forbidden,
+  internalError,
+  malformedBody,
+  notFound,
+  rateLimited,
+} from '../okta-errors.js';
 import type { HandlerResult, Route } from './context.js';
 import { hasScope, operationScopes } from './scopes.js';
 import { userRoutes } from './users.js';
@@ -133,15 +140,9 @@ export function createManagementApi(deps: {
       }
       const scope = operationScopes[route.operationId];
       if (caller.kind === 'oauth' && !hasScope(caller.scopes, scope)) {
-        throw new OktaApiError(
-          403,
-          'E0000006',
-          'You do not have permission to perform the requested action',
-          [],
-          {
-            'WWW-Authenticate': `Bearer authorization_uri="${origin}/oauth2/v1/authorize", realm="${origin}", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
-          },
-        );
+        throw forbidden({
+          'WWW-Authenticate': `Bearer authorization_uri="${origin}/oauth2/v1/authorize", realm="${origin}", scope="${scope}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${url.pathname}"`,
+        });
       }
       const body = parseJson(raw);
       const result: HandlerResult = store.transaction(() =>
@@ -159,7 +160,7 @@ export function createManagementApi(deps: {
         'emulator: Management API handler failed:',
         error instanceof Error ? error.message : error,
       );
-      send(res, 500, headers, oktaErrorBody('E0000009', 'Internal Server Error'));
+      send(res, 500, headers, internalError().toBody());
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { GroupRecord } from '../store.js';
-import { OktaApiError, notFound, validationFailed } from '../okta-errors.js';
+import { forbidden, notFound, validationFailed } from '../okta-errors.js';
 import { evaluate, parseExpression, type ExpressionRules, type Operator } from './expressions.js';
 import { decodeCursor, linkHeaders, readLimit } from './pagination.js';
 import { groupJson, groupSearchView, userJson } from './serialize.js';
@@ -40,9 +40,7 @@ function findGroup(ctx: RequestContext): GroupRecord {
 
 /** Okta manages the built-in "Everyone" group itself: its profile and members cannot be changed. */
 function requireOktaGroup(group: GroupRecord): void {
-  if (group.type !== 'OKTA_GROUP') {
-    throw new OktaApiError(403, 'E0000006', 'You do not have permission to perform the requested action');
-  }
+  if (group.type !== 'OKTA_GROUP') throw forbidden();
 }
 
 function readGroupProfile(
