@@ -18,7 +18,8 @@ import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
 import { listBounded, listPage, searchQuery } from './listing.js';
-import { toGroup, toUser } from './users.js';
+import { isConflict, sameProfile } from './retry-safe.js';
+import { fetchUser, toGroup, toUser } from './users.js';
 
 const GROUPS = '/api/v1/groups';
 const groupPath = (group: string) => `${GROUPS}/${encodeURIComponent(group)}`;
@@ -34,22 +35,15 @@ export async function create(ctx: ActionContext, rawInput: unknown): Promise<Okt
       (await ctx.client.request({ method: 'POST', path: GROUPS, body: { profile: input.profile } })).body,
     );
   } catch (err) {
-    if ((err as { type?: string })?.type !== OktaErrorType.OktaConflict) throw err;
+    if (!isConflict(err)) throw err;
     const name = input.profile.name;
     // `q` is a name prefix search: pick the exact (case-insensitive, as Okta compares) name from it.
     const found = await ctx.client.request<unknown[]>({ method: 'GET', path: GROUPS, query: { q: name } });
     const existing = found.body.map(toGroup).find((g) => g.profile.name.toLowerCase() === name.toLowerCase());
     if (!existing) throw err;
+    // A create without a description makes a group without one.
     const requested = { ...input.profile, description: input.profile.description ?? null };
-    const current: Record<string, unknown> = {
-      ...existing.profile,
-      description: existing.profile.description ?? null,
-    };
-    if (
-      Object.entries(requested).every(([k, v]) => JSON.stringify(current[k] ?? null) === JSON.stringify(v))
-    ) {
-      return existing;
-    }
+    if (sameProfile(requested, existing.profile)) return existing;
     throw oktaFailure(
       OktaErrorType.OktaConflict,
       `A group named "${existing.profile.name}" (${existing.id}) already exists with another profile: ` +
@@ -106,9 +100,7 @@ export async function listPageOfGroups(ctx: ActionContext, rawInput: unknown): P
  */
 async function userId(ctx: ActionContext, user: string): Promise<string> {
   if (/^00u[0-9A-Za-z]{17}$/.test(user)) return user;
-  return toUser(
-    (await ctx.client.request({ method: 'GET', path: `/api/v1/users/${encodeURIComponent(user)}` })).body,
-  ).id;
+  return (await fetchUser(ctx, user)).id;
 }
 
 /** Adds a user to a group. Adding a member twice is a success (Okta answers 204 both times). */

@@ -16,6 +16,7 @@ import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
 import { listBounded, listPage, searchQuery } from './listing.js';
+import { isConflict, sameProfile } from './retry-safe.js';
 
 const USERS = '/api/v1/users';
 const userPath = (user: string) => `${USERS}/${encodeURIComponent(user)}`;
@@ -26,15 +27,9 @@ export function toUser(raw: unknown): OktaUser {
   return user as OktaUser;
 }
 
-function failureType(err: unknown): string | undefined {
-  return (err as { type?: string })?.type;
-}
-
-/** Whether `existing` is what an earlier attempt with this profile would have created. */
-function sameProfile(requested: Record<string, unknown>, existing: Record<string, unknown>): boolean {
-  return Object.entries(requested).every(
-    ([k, v]) => JSON.stringify(existing[k] ?? null) === JSON.stringify(v ?? null),
-  );
+/** `GET /api/v1/users/{id or login}`: the user, without links and credentials. */
+export async function fetchUser(ctx: ActionContext, user: string): Promise<OktaUser> {
+  return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(user) })).body);
 }
 
 export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
@@ -53,12 +48,10 @@ export async function create(ctx: ActionContext, rawInput: unknown): Promise<Okt
     });
     return toUser(res.body);
   } catch (err) {
-    if (failureType(err) !== OktaErrorType.OktaConflict) throw err;
+    if (!isConflict(err)) throw err;
     // The login is taken. If an earlier attempt of this activity created it (its answer was lost to a
     // timeout), the profile matches: return that user instead of failing the retry.
-    const existing = toUser(
-      (await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.profile.login) })).body,
-    );
+    const existing = await fetchUser(ctx, input.profile.login);
     if (sameProfile(input.profile, existing.profile)) return existing;
     throw oktaFailure(
       OktaErrorType.OktaConflict,
@@ -71,7 +64,7 @@ export async function create(ctx: ActionContext, rawInput: unknown): Promise<Okt
 
 export async function get(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
   const input = UsersGetInputSchema.parse(rawInput);
-  return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.user) })).body);
+  return fetchUser(ctx, input.user);
 }
 
 export async function update(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
@@ -93,7 +86,7 @@ export async function lifecycle(ctx: ActionContext, rawInput: unknown): Promise<
     query: sendsEmail ? { sendEmail: input.sendEmail } : undefined,
   });
   // Lifecycle calls answer with tokens or links, not the user: read it back so callers see the new status.
-  return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(input.user) })).body);
+  return fetchUser(ctx, input.user);
 }
 
 /**
