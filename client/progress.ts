@@ -39,6 +39,8 @@ export interface ProgressDisplay {
  * each time the number of finished hires changes, so logs stay readable.
  */
 export function createProgressDisplay(out: Output): ProgressDisplay {
+  // What was shown last: the whole line on a terminal; elsewhere only the counts of finished hires, so a
+  // plain line is printed when done or failed change, not for every running count.
   let last: string | undefined;
   let drawn = false;
   const render = (p: OnboardingProgress) =>
@@ -47,9 +49,9 @@ export function createProgressDisplay(out: Output): ProgressDisplay {
     update(progress) {
       if (progress.total === 0) return; // the workflow has not read its input yet
       const text = render(progress);
-      if (text === last) return;
-      if (!out.isTTY && last !== undefined && sameCounts(last, text)) return;
-      last = text;
+      const shown = out.isTTY ? text : `${progress.done}/${progress.failed}/${progress.total}`;
+      if (shown === last) return;
+      last = shown;
       if (out.isTTY) {
         out.write(`\r\x1b[2K${text}`);
         drawn = true;
@@ -61,10 +63,4 @@ export function createProgressDisplay(out: Output): ProgressDisplay {
       drawn = false;
     },
   };
-}
-
-/** Plain-line mode prints a line only when done or failed change, not for every running count. */
-function sameCounts(a: string, b: string): boolean {
-  const counts = (s: string) => s.replace(/, \d+ running\)$/, '');
-  return counts(a) === counts(b);
 }
