@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { Command } from 'commander';
 import { loadWorkerConfig } from '../worker/config.js';
 import { positiveSeconds, writeOut } from './command-helpers.js';
@@ -39,10 +38,9 @@ export function formatPromotionReport(report: PromotionReport): string[] {
 
 /** Connects to Temporal as `@temporalio/envconfig` describes (profile file, then environment). */
 async function connectClient(env: NodeJS.ProcessEnv): Promise<{ client: Client; close(): Promise<void> }> {
-  const defined = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: defined });
+  // Loaded here, not at start-up: the module also brings the worker and test-server packages.
+  const { envConnectConfig } = await import('./temporal-server.js');
+  const { connectionOptions, namespace } = envConnectConfig(env);
   const connection = await Connection.connect(connectionOptions);
   return { client: new Client({ connection, namespace }), close: () => connection.close() };
 }
