@@ -63,6 +63,9 @@ export const UsersCreateInputSchema = z.object({
 });
 export type UsersCreateInput = z.input<typeof UsersCreateInputSchema>;
 
+export const UsersGetInputSchema = z.object({ session, user: userRef });
+export type UsersGetInput = z.input<typeof UsersGetInputSchema>;
+
 export const UsersUpdateInputSchema = z.object({
   session,
   user: userRef,

@@ -69,14 +69,6 @@ export const OktaUserSchema = z.object({
 });
 export type OktaUser = z.infer<typeof OktaUserSchema>;
 
-/** Input of `oktaUsersGet`. */
-export const UsersGetInputSchema = z.object({
-  session: OktaSessionSchema,
-  /** The user's id (`00u...`) or login. */
-  user: z.string().min(1),
-});
-export type UsersGetInput = z.infer<typeof UsersGetInputSchema>;
-
 /**
  * The activities of temporal-okta, keyed by their registered names. Workflows type their proxies with it
  * (`proxyActivities<OktaActivities>`), and `createOktaActivities(deps)` implements it.
@@ -87,7 +79,7 @@ export interface OktaActivities {
   /** Ends a session: drops its token from the worker's cache and revokes it where the grant allows. */
   oktaDisconnect(input: DisconnectInput): Promise<void>;
   /** `GET /api/v1/users/{id or login}`. */
-  oktaUsersGet(input: UsersGetInput): Promise<OktaUser>;
+  oktaUsersGet(input: A.UsersGetInput): Promise<OktaUser>;
   /** Creates a user; returns the user an earlier attempt created when login and profile match. */
   oktaUsersCreate(input: A.UsersCreateInput): Promise<OktaUser>;
   /** Partial (POST) or full (PUT) profile update. */

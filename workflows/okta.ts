@@ -97,11 +97,6 @@ const ActionOptionsShape = {
   activityOptions: activityOptionsSchema.optional(),
 };
 
-const UsersGetOptionsSchema = z.strictObject({
-  ...ActionOptionsShape,
-  user: nonEmpty("a user's id or login"),
-});
-
 /** The activity proxy for one call: the defaults, the caller's overrides, and always our non-retryable types. */
 function activities(overrides: ActivityOptions = {}, defaults: ActivityOptions = DEFAULT_ACTIVITY_OPTIONS) {
   const nonRetryable = new Set([
@@ -209,19 +204,6 @@ function session(nameOrValue: SessionRef = DEFAULT_SESSION_NAME): OktaSession {
 }
 
 /**
- * Gets a user by id or login (`GET /api/v1/users/{user}`).
- *
- * @example
- * ```ts
- * const user = await okta.users.get({ session: 'okta', user: 'ada@companyabc.com' });
- * ```
- */
-async function getUser(options: UsersGetOptions): Promise<OktaUser> {
-  const { user } = parseInput(UsersGetOptionsSchema, options, 'okta.users.get');
-  return runAction('okta.users.get', 'oktaUsersGet', options, { user });
-}
-
-/**
  * Defines a workflow-side action: validates the caller's fields with the activity's own schema (minus the
  * session, which is resolved here), then runs the activity on the resolved session.
  */
@@ -278,7 +260,15 @@ const usersLifecycle = defineAction(
 type LifecycleOptions = Omit<Parameters<typeof usersLifecycle>[0], 'operation'>;
 
 const users = {
-  get: getUser,
+  /**
+   * Gets a user by id or login (`GET /api/v1/users/{user}`).
+   *
+   * @example
+   * ```ts
+   * const user = await okta.users.get({ session: 'okta', user: 'ada@companyabc.com' });
+   * ```
+   */
+  get: defineAction('okta.users.get', 'oktaUsersGet', A.UsersGetInputSchema),
   /** Creates a user (activated unless `activate: false`); safe to retry. */
   create: defineAction('okta.users.create', 'oktaUsersCreate', A.UsersCreateInputSchema),
   /** Updates a profile: partial by default, the whole profile with `replace: true`. */

@@ -5,13 +5,14 @@ import {
   UserGroupsInputSchema,
   UsersCreateInputSchema,
   UsersDeleteInputSchema,
+  UsersGetInputSchema,
   UsersLifecycleInputSchema,
   UsersListInputSchema,
   UsersListPageInputSchema,
   UsersUpdateInputSchema,
   type OktaGroup,
 } from '../../common/actions.js';
-import { type OktaUser, UsersGetInputSchema } from '../../common/contract.js';
+import type { OktaUser } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
