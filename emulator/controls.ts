@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthState } from './auth/adapter.js';
 import { FaultSpecSchema, type FaultInjector } from './faults.js';
+import { readBody, sendJson } from './http.js';
 import type { RateLimiter, RateLimitFamily } from './rate-limits.js';
 import type { RequestLog } from './request-log.js';
 import type { SeedOptions } from './seed.js';
@@ -52,7 +53,7 @@ export function createControls(deps: {
       .digest();
     if (!timingSafeEqual(presented, expected)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="emulator controls"');
-      return sendJson(res, 401, {
+      return reply(res, 401, {
         error: 'unauthorized',
         message: 'The controls need Authorization: Bearer <adminSecret> from org.json.',
       });
@@ -68,17 +69,17 @@ export function createControls(deps: {
           deps.faults.clear();
           deps.requestLog.clear();
           deps.rateLimits.reset();
-          return sendJson(res, 200, { counts: deps.store.counts() });
+          return reply(res, 200, { counts: deps.store.counts() });
         }
         case 'POST seed': {
           const body = SeedBodySchema.parse(await readJson(req));
           deps.store.seed(body);
-          return sendJson(res, 200, { counts: deps.store.counts() });
+          return reply(res, 200, { counts: deps.store.counts() });
         }
         case 'POST faults':
-          return sendJson(res, 201, deps.faults.add(FaultSpecSchema.parse(await readJson(req))));
+          return reply(res, 201, deps.faults.add(FaultSpecSchema.parse(await readJson(req))));
         case 'GET faults':
-          return sendJson(res, 200, { faults: deps.faults.list() });
+          return reply(res, 200, { faults: deps.faults.list() });
         case 'DELETE faults':
           deps.faults.clear();
           return sendNoContent(res);
@@ -86,11 +87,11 @@ export function createControls(deps: {
           deps.rateLimits.configure(
             RateLimitsBodySchema.parse(await readJson(req)) as Partial<Record<RateLimitFamily, number>>,
           );
-          return sendJson(res, 200, { budgets: deps.rateLimits.budgets });
+          return reply(res, 200, { budgets: deps.rateLimits.budgets });
         case 'GET tokens':
-          return sendJson(res, 200, { tokens: deps.authState.issuedTokens() });
+          return reply(res, 200, { tokens: deps.authState.issuedTokens() });
         case 'GET requests':
-          return sendJson(res, 200, {
+          return reply(res, 200, {
             requests: deps.requestLog.entries(),
             counts: deps.requestLog.counts(),
           });
@@ -98,25 +99,20 @@ export function createControls(deps: {
           deps.requestLog.clear();
           return sendNoContent(res);
         default:
-          return sendJson(res, 404, { error: 'not_found', message: `No emulator control "${route}"` });
+          return reply(res, 404, { error: 'not_found', message: `No emulator control "${route}"` });
       }
     } catch (err) {
       const message =
         err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
-      return sendJson(res, 400, { error: 'bad_request', message });
+      return reply(res, 400, { error: 'bad_request', message });
     }
   };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const raw = await readBody(req, MAX_BODY_BYTES);
+  if (raw === undefined) throw new Error('request body too large');
+  const text = raw.toString('utf8').trim();
   if (!text) return {};
   try {
     return JSON.parse(text);
@@ -125,9 +121,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  sendJson(res, status, body, { 'Cache-Control': 'no-store' });
 }
 
 function sendNoContent(res: ServerResponse): void {

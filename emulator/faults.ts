@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { sendJson } from './http.js';
 import { forbidden, internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 
 /**
@@ -99,8 +100,7 @@ export async function applyFault(
   }
   if (fault.status === undefined) return false;
   const body = fault.body !== undefined ? fault.body : defaultBody(fault.status, path);
-  res.writeHead(fault.status, { 'Content-Type': 'application/json', ...(fault.headers ?? {}) });
-  res.end(JSON.stringify(body));
+  sendJson(res, fault.status, body, fault.headers);
   return true;
 }
 

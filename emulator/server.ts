@@ -9,6 +9,7 @@ import { createAuthorizationServer, SIGN_IN_PATH } from './auth/provider.js';
 import { createSignInHandler } from './auth/sign-in.js';
 import { CONTROLS_PATH, createControls } from './controls.js';
 import { applyFault, FaultInjector } from './faults.js';
+import { sendJson } from './http.js';
 import { createManagementApi } from './management/index.js';
 import { internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 import { writeOrg, type OrgDescription } from './org.js';
@@ -196,9 +197,4 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }).then(() => store.close()));
 
   return { ...org, orgFile, port, close };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { readBody } from '../http.js';
 import type { OrgCredentials } from './clients.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -40,7 +41,9 @@ export function createSignInHandler(deps: {
       return sendHtml(res, 405, page('Method not allowed', ''));
     }
 
-    const body = new URLSearchParams(await readBody(req));
+    const raw = await readBody(req, MAX_FORM_BYTES);
+    if (raw === undefined) throw new Error('sign-in form too large');
+    const body = new URLSearchParams(raw.toString('utf8'));
     const admin = credentials.admin;
     if (
       !safeEqual(body.get('username') ?? '', admin.login) ||
@@ -67,17 +70,6 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new Error('sign-in form too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function escapeHtml(s: string): string {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.js';
+import { readBody, sendJson } from '../http.js';
 import type { OrgStore } from '../store.js';
 import type { RateLimitFamily, RateLimiter } from '../rate-limits.js';
 import {
@@ -58,19 +59,6 @@ export function rateLimitFamilyFor(pathname: string): RateLimitFamily {
   return 'api-default';
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    else chunks.push(chunk);
-  }
-  if (tooLarge) throw malformedBody();
-  return Buffer.concat(chunks);
-}
-
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   try {
@@ -86,15 +74,8 @@ function send(
   headers: Record<string, string | string[]>,
   body?: unknown,
 ): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  if (status === 204) {
-    res.writeHead(204).end();
-    return;
-  }
-  const payload = JSON.stringify(body ?? {});
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(payload));
-  res.writeHead(status).end(payload);
+  if (status === 204) res.writeHead(204, headers).end();
+  else sendJson(res, status, body ?? {}, headers);
 }
 
 /**
@@ -121,7 +102,8 @@ export function createManagementApi(deps: {
       'Cache-Control': 'no-cache, no-store',
     };
     try {
-      const raw = await readBody(req);
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === undefined) throw malformedBody();
       if (decision.limited) throw rateLimited();
       const caller = await authenticate(req, url);
       if ('errorCode' in caller) {
