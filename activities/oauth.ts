@@ -293,28 +293,6 @@ export function assertRequiredScopes(connection: Connection, token: Token): void
   );
 }
 
-/**
- * The headers that authorise a request with this token. For a DPoP token it includes a fresh proof for
- * this method and URL; prefer {@link protectedRequest}, which also handles DPoP nonces.
- */
-export async function authorizationHeaders(
-  token: Token,
-  request: { method: string; url: URL | string },
-): Promise<Record<string, string>> {
-  if (token.tokenType === 'SSWS') return { authorization: `SSWS ${token.accessToken}` };
-  if (token.tokenType === 'Bearer') return { authorization: `Bearer ${token.accessToken}` };
-  if (!token.dpop) throw new Error('a DPoP token needs its DPoP handle');
-  const headers = new Headers();
-  // openid-client's handle signs proofs with `addProof` (the method its own requests use).
-  const dpop = token.dpop as unknown as {
-    addProof?(url: URL, headers: Headers, htm: string, accessToken?: string): Promise<void>;
-  };
-  if (typeof dpop.addProof !== 'function')
-    throw new Error('this openid-client version cannot sign DPoP proofs');
-  await dpop.addProof(new URL(request.url), headers, request.method.toUpperCase(), token.accessToken);
-  return { authorization: `DPoP ${token.accessToken}`, dpop: headers.get('dpop') ?? '' };
-}
-
 export interface ProtectedRequest {
   method: string;
   url: URL | string;

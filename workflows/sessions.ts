@@ -88,11 +88,6 @@ export class SessionRegistry {
     }
   }
 
-  /** Whether a session was disconnected in this workflow. */
-  isDisconnected(session: OktaSession): boolean {
-    return this.#disconnected.has(session.id);
-  }
-
   /** The global sessions to propagate to child workflows and across continue-as-new. */
   globals(): OktaSession[] {
     return [...this.#global.values()];
