@@ -17,6 +17,7 @@ import {
   loadCodecKeysFromEnv,
   loadOrCreateKeyFile,
 } from '../worker/keys.js';
+import { unlessAborted } from './abort.js';
 import { promoteBuild } from './deployments.js';
 import {
   DEFAULT_STATE_DIR,
@@ -90,24 +91,6 @@ class Stack {
     }
     this.steps.length = 0;
   }
-}
-
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw signal.reason ?? new Error('The demo was interrupted.');
-}
-
-/**
- * `work`, or a rejection as soon as `signal` aborts, for steps that hold nothing to release when abandoned
- * (bundling the workflows, waiting for the deployment version), so Ctrl-C does not wait for them.
- */
-function unlessAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('The demo was interrupted.'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Okta: the configured connections, or the emulator with its own connections file. */
@@ -197,10 +180,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const dataConverter = createDataConverter(keys);
 
     const okta = await prepareOkta(options, stateDir, stack, log);
-    throwIfAborted(signal);
+    signal?.throwIfAborted();
     const temporal = await prepareTemporal(options, log);
     stack.push('the Temporal connection', () => temporal.close());
-    throwIfAborted(signal);
+    signal?.throwIfAborted();
 
     const buildId = defaultBuildId(env);
     const config = { taskQueue, deploymentName: taskQueue, buildId };
@@ -221,7 +204,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    throwIfAborted(signal);
+    signal?.throwIfAborted();
 
     const client = new Client({
       connection: temporal.connection,
@@ -232,7 +215,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       promoteBuild(client, { deploymentName: config.deploymentName, buildId, timeoutMs: 60_000 }),
       signal,
     );
-    throwIfAborted(signal);
+    signal?.throwIfAborted();
 
     const handle = await startOnboarding(client, {
       taskQueue,

@@ -11,6 +11,7 @@ import {
   type OnboardingProgress,
 } from '../common/new-hire.js';
 import type { onboardNewHires } from '../workflows/onboarding.js';
+import { unlessAborted } from './abort.js';
 import { createProgressDisplay, writeLine, type Output } from './progress.js';
 import { renderTable } from './table.js';
 
@@ -86,28 +87,24 @@ export async function followOnboarding(
   out: Output,
   options: { intervalMs?: number; signal?: AbortSignal } = {},
 ): Promise<OnboardingProgress> {
+  const { signal } = options;
   const display = createProgressDisplay(out);
   let settled = false;
   const result = handle.result().finally(() => {
     settled = true;
   });
   result.catch(() => undefined); // observed below; avoid an unhandled rejection while polling
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(options.signal?.reason ?? new Error('aborted'));
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
   try {
-    while (!settled) {
-      if (options.signal?.aborted) break;
+    while (!settled && !signal?.aborted) {
       const progress = await handle
         .query<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY)
         .catch(() => undefined);
       if (progress) display.update(progress);
-      await Promise.race([sleep(options.intervalMs ?? 300), result, aborted]).catch(() => undefined);
+      await unlessAborted(Promise.race([sleep(options.intervalMs ?? 300), result]), signal).catch(
+        () => undefined,
+      );
     }
-    const final = await Promise.race([result, aborted]);
+    const final = await unlessAborted(result, signal);
     display.finish(final);
     return final;
   } catch (err) {
