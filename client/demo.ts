@@ -11,12 +11,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { defaultBuildId } from '../worker/build-id.js';
 import { createOktaWorker } from '../worker/create-worker.js';
 import { createDataConverter } from '../worker/data-converter.js';
-import {
-  CODEC_KEYS_ENV,
-  CODEC_KEYS_FILE_ENV,
-  loadCodecKeysFromEnv,
-  loadOrCreateKeyFile,
-} from '../worker/keys.js';
+import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
 import { promoteBuild } from './deployments.js';
 import {
@@ -171,11 +166,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
 
     const keyFile = join(stateDir, DEMO_CODEC_KEY_FILE);
-    const keys = (await loadCodecKeysFromEnv(env)) ?? (await loadOrCreateKeyFile(keyFile));
-    const keySource =
-      env[CODEC_KEYS_ENV] || env[CODEC_KEYS_FILE_ENV]
-        ? 'the configured codec keys'
-        : `the codec key in ${keyFile}`;
+    const configuredKeys = await loadCodecKeysFromEnv(env);
+    const keys = configuredKeys ?? (await loadOrCreateKeyFile(keyFile));
+    const keySource = configuredKeys ? 'the configured codec keys' : `the codec key in ${keyFile}`;
     log(`Payload encryption: on (AES-256-GCM, key "${keys.activeKeyId}", ${keySource}).`);
     const dataConverter = createDataConverter(keys);
 
