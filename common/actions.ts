@@ -91,9 +91,7 @@ export type UserLifecycleOperation = (typeof UserLifecycleOperation)[keyof typeo
 export const UsersLifecycleInputSchema = z.object({
   session,
   user: userRef,
-  operation: z.enum(
-    Object.values(UserLifecycleOperation) as [UserLifecycleOperation, ...UserLifecycleOperation[]],
-  ),
+  operation: z.enum(UserLifecycleOperation),
   /** For activate, reactivate and reset_password: let Okta email the user (default false). */
   sendEmail: z.boolean().default(false),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type * as A from './actions.js';
-import { OktaSessionSchema, type OktaSession } from './session.js';
+import { OktaSessionSchema, SessionKind, type OktaSession } from './session.js';
 
 /**
  * The contract between the workflow-side API (`workflows/okta.ts`) and the activities
@@ -20,7 +20,7 @@ export const ConnectInputSchema = z.object({
   connection: z.string().min(1),
   /** The session to create: where it is visible, and its name (`default` unless given). */
   session: z.object({
-    kind: z.enum(['local', 'global', 'variable']),
+    kind: z.enum(SessionKind),
     name: z.string().min(1),
   }),
   workflowId: z.string().min(1),
@@ -52,7 +52,7 @@ export type OktaUserStatus = (typeof OktaUserStatus)[keyof typeof OktaUserStatus
  */
 export const OktaUserSchema = z.object({
   id: z.string().min(1),
-  status: z.enum(Object.values(OktaUserStatus) as [OktaUserStatus, ...OktaUserStatus[]]),
+  status: z.enum(OktaUserStatus),
   created: z.string(),
   activated: z.string().nullable(),
   statusChanged: z.string().nullable(),

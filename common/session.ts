@@ -12,7 +12,7 @@ export const OktaSessionSchema = z.object({
   /** Unique per Connect call; the token cache key. */
   id: z.string().min(1),
   name: z.string().min(1),
-  kind: z.enum(['local', 'global', 'variable']),
+  kind: z.enum(SessionKind),
   /** Normalised Okta org domain, e.g. `companyabc.okta.com`. */
   domain: z.string().min(1),
   /** Name of the OAuth 2.0 connection configured on the workers. */
