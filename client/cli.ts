@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.
 import { writeOut } from './command-helpers.js';
 import { registerConnectionsCommands } from './connections-cli.js';
 import { registerDeploymentsCommands } from './deployments-cli.js';
-import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE } from './demo-config.js';
+import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE, demoStateDir } from './demo-config.js';
 import { writeLine, type Output } from './progress.js';
 
 /**
@@ -122,13 +122,17 @@ function interruptSignal(out: Output): { signal: AbortSignal; dispose: () => voi
   };
 }
 
-/** Codec keys from the environment, else from `file` (the demo's generated key by default). */
-async function codecKeys(file: string | undefined, required: boolean): Promise<CodecKeyring> {
+/**
+ * Codec keys from the environment, else from `file`, else (with `orDemoKey`) the key the demo generated in its
+ * state directory, when there is one.
+ */
+async function codecKeys(file: string | undefined, orDemoKey: boolean): Promise<CodecKeyring> {
   const { loadCodecKeysFromEnv, readCodecKeyFile } = await import('../worker/keys.js');
   const fromEnv = await loadCodecKeysFromEnv();
   if (fromEnv) return fromEnv;
-  const path = resolve(file ?? resolve(DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE));
-  if (file || (!required && existsSync(path))) return readCodecKeyFile(path);
+  if (file) return readCodecKeyFile(resolve(file));
+  const demoKey = join(demoStateDir(), DEMO_CODEC_KEY_FILE);
+  if (orDemoKey && existsSync(demoKey)) return readCodecKeyFile(demoKey);
   throw new Error(
     `No codec keys: set ${CODEC_KEYS_ENV} (id:base64key) or ${CODEC_KEYS_FILE_ENV} (a key file) to the keys the ` +
       'workers use, or pass --key-file.',
@@ -287,7 +291,7 @@ function startCommand(program: Command): void {
           }
           domain = findConnection(await loadConnections({ file }), opts.connection).domain;
         }
-        const keys = await codecKeys(opts.keyFile, true);
+        const keys = await codecKeys(opts.keyFile, false);
         target = await connectToTemporal({ webUi: opts.webUi });
         const client = new Client({
           connection: target.connection,
@@ -431,7 +435,7 @@ function codecServerCommand(program: Command): void {
     .option('--origin <url...>', "the Web UI's origin(s) allowed to call it", [...DEFAULT_ALLOWED_ORIGINS])
     .option(
       '--key-file <file>',
-      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set (default: the demo's key in ${DEFAULT_STATE_DIR})`,
+      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set (default: the demo's key in TEMPORAL_OKTA_STATE_DIR or ${DEFAULT_STATE_DIR})`,
     )
     .addHelpText(
       'after',
@@ -449,7 +453,7 @@ function codecServerCommand(program: Command): void {
             `Set ${CODEC_SERVER_TOKEN_ENV} to the bearer token requests must carry (at least 16 characters, e.g. \`openssl rand -base64 32\`).`,
           );
         }
-        const keys = await codecKeys(opts.keyFile, false);
+        const keys = await codecKeys(opts.keyFile, true);
         const server = await startCodecServer({
           port: opts.port,
           host: opts.host,

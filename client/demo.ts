@@ -14,12 +14,7 @@ import { createDataConverter } from '../worker/data-converter.js';
 import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
 import { promoteBuild } from './deployments.js';
-import {
-  DEFAULT_STATE_DIR,
-  DEMO_CODEC_KEY_FILE,
-  DEMO_TASK_QUEUE,
-  sampleNewHiresFile,
-} from './demo-config.js';
+import { DEMO_CODEC_KEY_FILE, DEMO_TASK_QUEUE, demoStateDir, sampleNewHiresFile } from './demo-config.js';
 import {
   followOnboarding,
   loadNewHires,
@@ -156,7 +151,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out: Output = options.output ?? process.stdout;
   const log = (line: string) => writeLine(out, line);
   const { signal } = options;
-  const stateDir = resolve(options.stateDir ?? env.TEMPORAL_OKTA_STATE_DIR ?? DEFAULT_STATE_DIR);
+  const stateDir = resolve(options.stateDir ?? demoStateDir(env));
   const taskQueue = options.taskQueue ?? DEMO_TASK_QUEUE;
   const stack = new Stack();
 
