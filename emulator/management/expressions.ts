@@ -5,7 +5,20 @@ import { invalidSearch } from '../okta-errors.js';
  * `and`, `or` and parentheses. Values are strings, numbers, booleans or null.
  */
 export type Operator = 'eq' | 'ne' | 'sw' | 'co' | 'ew' | 'pr' | 'gt' | 'ge' | 'lt' | 'le';
-const OPERATORS = new Set<Operator>(['eq', 'ne', 'sw', 'co', 'ew', 'pr', 'gt', 'ge', 'lt', 'le']);
+/** Every operator, for attributes that allow them all. */
+export const ALL_OPERATORS: readonly Operator[] = [
+  'eq',
+  'ne',
+  'sw',
+  'co',
+  'ew',
+  'pr',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+];
+const OPERATORS = new Set<Operator>(ALL_OPERATORS);
 
 export type Expression =
   | { kind: 'compare'; attribute: string; op: Operator; value: string | number | boolean | null }
@@ -194,4 +207,22 @@ export function evaluate(expression: Expression, resource: Record<string, unknow
       value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
   }
   return compare(value, op, expected);
+}
+
+/**
+ * The predicate of a list request's `search` expression, else of its `filter` expression (each checked
+ * against its rules), read on `view(item)`; undefined when the request has neither.
+ */
+export function expressionMatcher<T>(
+  params: URLSearchParams,
+  rules: { search: ExpressionRules; filter: ExpressionRules },
+  view: (item: T) => Record<string, unknown>,
+): ((item: T) => boolean) | undefined {
+  const search = params.get('search');
+  const filter = params.get('filter');
+  let expression: Expression;
+  if (search !== null) expression = parseExpression(search, rules.search);
+  else if (filter !== null) expression = parseExpression(filter, rules.filter);
+  else return undefined;
+  return (item) => evaluate(expression, view(item));
 }

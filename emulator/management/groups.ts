@@ -1,7 +1,7 @@
 import type { GroupRecord } from '../store.js';
 import { forbidden, notFound, validationFailed } from '../okta-errors.js';
-import { evaluate, parseExpression, type ExpressionRules, type Operator } from './expressions.js';
-import { decodeCursor, linkHeaders, readLimit } from './pagination.js';
+import { ALL_OPERATORS, expressionMatcher, type ExpressionRules, type Operator } from './expressions.js';
+import { listPage } from './pagination.js';
 import { groupJson, groupSearchView, userJson } from './serialize.js';
 import type { HandlerResult, RequestContext, Route } from './context.js';
 
@@ -12,7 +12,6 @@ export const GROUP_MEMBERS_DEFAULT_LIMIT = 1000;
 export const GROUP_MEMBERS_MAX_LIMIT = 1000;
 
 const DATES: readonly Operator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
-const ALL: readonly Operator[] = ['eq', 'ne', 'sw', 'co', 'ew', 'pr', 'gt', 'ge', 'lt', 'le'];
 
 /** `filter` on groups: `type`/`id` equality and date ranges, as Okta documents. */
 export const groupFilterRules: ExpressionRules = {
@@ -27,7 +26,7 @@ export const groupSearchRules: ExpressionRules = {
     created: DATES,
     lastUpdated: DATES,
     lastMembershipUpdated: DATES,
-    'profile.*': ALL,
+    'profile.*': ALL_OPERATORS,
   },
 };
 
@@ -78,27 +77,22 @@ function readGroupProfile(
 
 function listGroups(ctx: RequestContext): HandlerResult {
   const { searchParams } = ctx.url;
-  const search = searchParams.get('search');
-  const filter = searchParams.get('filter');
   const q = searchParams.get('q');
-  let match: ((g: GroupRecord) => boolean) | undefined;
-  if (search !== null) {
-    const expression = parseExpression(search, groupSearchRules);
-    match = (g) => evaluate(expression, groupSearchView(g));
-  } else if (filter !== null) {
-    const expression = parseExpression(filter, groupFilterRules);
-    match = (g) => evaluate(expression, groupSearchView(g));
-  } else if (q !== null) {
+  let match = expressionMatcher(
+    searchParams,
+    { search: groupSearchRules, filter: groupFilterRules },
+    groupSearchView,
+  );
+  if (!match && q !== null) {
     const prefix = q.toLowerCase();
     match = (g) => g.name.toLowerCase().startsWith(prefix);
   }
-  const limit = readLimit(searchParams.get('limit'), GROUPS_DEFAULT_LIMIT, GROUPS_MAX_LIMIT);
-  const page = ctx.store.scanGroups(decodeCursor(searchParams.get('after')), limit, match);
-  return {
-    status: 200,
-    body: page.items.map((g) => groupJson(ctx.origin, g)),
-    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
-  };
+  return listPage(
+    ctx,
+    { default: GROUPS_DEFAULT_LIMIT, max: GROUPS_MAX_LIMIT },
+    (after, limit) => ctx.store.scanGroups(after, limit, match),
+    (g) => groupJson(ctx.origin, g),
+  );
 }
 
 function addGroup(ctx: RequestContext): HandlerResult {
@@ -126,14 +120,12 @@ function deleteGroup(ctx: RequestContext): HandlerResult {
 
 function listGroupUsers(ctx: RequestContext): HandlerResult {
   const group = findGroup(ctx);
-  const { searchParams } = ctx.url;
-  const limit = readLimit(searchParams.get('limit'), GROUP_MEMBERS_DEFAULT_LIMIT, GROUP_MEMBERS_MAX_LIMIT);
-  const page = ctx.store.scanGroupMembers(group.id, decodeCursor(searchParams.get('after')), limit);
-  return {
-    status: 200,
-    body: page.items.map((u) => userJson(ctx.origin, u, 'collection')),
-    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
-  };
+  return listPage(
+    ctx,
+    { default: GROUP_MEMBERS_DEFAULT_LIMIT, max: GROUP_MEMBERS_MAX_LIMIT },
+    (after, limit) => ctx.store.scanGroupMembers(group.id, after, limit),
+    (u) => userJson(ctx.origin, u, 'collection'),
+  );
 }
 
 function membership(ctx: RequestContext, add: boolean): HandlerResult {

@@ -1,4 +1,6 @@
 import { OktaApiError } from '../okta-errors.js';
+import type { Page } from '../store.js';
+import type { HandlerResult, RequestContext } from './context.js';
 
 /** Encodes a position as Okta-style opaque `after` cursor. */
 export function encodeCursor(seq: number): string {
@@ -24,7 +26,7 @@ export function decodeCursor(after: string | null): number {
  * Reads `limit`: Okta's default when absent, capped at the maximum; 400 E0000001 when it is not a
  * positive integer.
  */
-export function readLimit(raw: string | null, defaultLimit: number, maxLimit: number): number {
+function readLimit(raw: string | null, defaultLimit: number, maxLimit: number): number {
   if (raw === null || raw === '') return defaultLimit;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
     throw new OktaApiError(400, 'E0000001', 'Api validation failed: limit', [
@@ -47,4 +49,26 @@ export function linkHeaders(origin: string, url: URL, nextSeq?: number): string[
     links.push(`<${next.href}>; rel="next"`);
   }
   return links;
+}
+
+/**
+ * One page of a list endpoint: reads `limit` (Okta's default when absent, capped at its maximum) and
+ * `after`, scans from there, and answers with the items and Okta's `Link` headers.
+ *
+ * @example listPage(ctx, { default: 200, max: 200 }, (after, limit) => store.scanUsers(after, limit), toJson)
+ */
+export function listPage<T>(
+  ctx: RequestContext,
+  limits: { default: number; max: number },
+  scan: (afterSeq: number, limit: number) => Page<T>,
+  toJson: (item: T) => unknown,
+): HandlerResult {
+  const { searchParams } = ctx.url;
+  const limit = readLimit(searchParams.get('limit'), limits.default, limits.max);
+  const page = scan(decodeCursor(searchParams.get('after')), limit);
+  return {
+    status: 200,
+    body: page.items.map(toJson),
+    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
+  };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { LoginTakenError, type UserProfile, type UserRecord, type UserStatus } from '../store.js';
 import { OktaApiError, notFound, validationFailed } from '../okta-errors.js';
-import { evaluate, parseExpression, type ExpressionRules, type Operator } from './expressions.js';
-import { decodeCursor, linkHeaders, readLimit } from './pagination.js';
+import { ALL_OPERATORS, expressionMatcher, type ExpressionRules, type Operator } from './expressions.js';
+import { linkHeaders, listPage } from './pagination.js';
 import { groupJson, userJson, userSearchView } from './serialize.js';
 import type { HandlerResult, RequestContext, Route } from './context.js';
 
@@ -13,7 +13,6 @@ export const USERS_Q_DEFAULT_LIMIT = 10;
 /** Okta's default password policy: at least 8 characters. */
 export const MIN_PASSWORD_LENGTH = 8;
 
-const ALL: readonly Operator[] = ['eq', 'ne', 'sw', 'co', 'ew', 'pr', 'gt', 'ge', 'lt', 'le'];
 const DATES: readonly Operator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'pr'];
 const EQ: readonly Operator[] = ['eq'];
 
@@ -43,7 +42,7 @@ export const userSearchRules: ExpressionRules = {
     lastUpdated: DATES,
     lastLogin: DATES,
     passwordChanged: DATES,
-    'profile.*': ALL,
+    'profile.*': ALL_OPERATORS,
   },
 };
 
@@ -159,18 +158,14 @@ function updateUser(ctx: RequestContext, replace: boolean): HandlerResult {
 
 function listUsers(ctx: RequestContext): HandlerResult {
   const { searchParams } = ctx.url;
-  const search = searchParams.get('search');
-  const filter = searchParams.get('filter');
   const q = searchParams.get('q');
-  let match: (user: UserRecord) => boolean;
+  let match = expressionMatcher(
+    searchParams,
+    { search: userSearchRules, filter: userFilterRules },
+    userSearchView,
+  );
   let defaultLimit = USERS_DEFAULT_LIMIT;
-  if (search !== null) {
-    const expression = parseExpression(search, userSearchRules);
-    match = (user) => evaluate(expression, userSearchView(user));
-  } else if (filter !== null) {
-    const expression = parseExpression(filter, userFilterRules);
-    match = (user) => evaluate(expression, userSearchView(user));
-  } else if (q !== null) {
+  if (!match && q !== null) {
     // q: a prefix of first name, last name, email or login; deactivated users are left out, as in Okta.
     const prefix = q.toLowerCase();
     defaultLimit = USERS_Q_DEFAULT_LIMIT;
@@ -179,17 +174,15 @@ function listUsers(ctx: RequestContext): HandlerResult {
       [user.profile.firstName, user.profile.lastName, user.profile.email, user.profile.login].some(
         (v) => typeof v === 'string' && v.toLowerCase().startsWith(prefix),
       );
-  } else {
-    // Without a query Okta lists every user that is not DEPROVISIONED.
-    match = (user) => user.status !== 'DEPROVISIONED';
   }
-  const limit = readLimit(searchParams.get('limit'), defaultLimit, USERS_MAX_LIMIT);
-  const page = ctx.store.scanUsers(decodeCursor(searchParams.get('after')), limit, match);
-  return {
-    status: 200,
-    body: page.items.map((u) => userJson(ctx.origin, u, 'collection')),
-    links: linkHeaders(ctx.origin, ctx.url, page.nextSeq),
-  };
+  // Without a query Okta lists every user that is not DEPROVISIONED.
+  match ??= (user) => user.status !== 'DEPROVISIONED';
+  return listPage(
+    ctx,
+    { default: defaultLimit, max: USERS_MAX_LIMIT },
+    (after, limit) => ctx.store.scanUsers(after, limit, match),
+    (u) => userJson(ctx.origin, u, 'collection'),
+  );
 }
 
 function deleteUser(ctx: RequestContext): HandlerResult {
