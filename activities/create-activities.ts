@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ZodError } from 'zod';
 import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '../common/contract.js';
 import { OktaErrorType } from '../common/errors.js';
+import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as groups from './actions/groups.js';
 import * as raw from './actions/raw.js';
@@ -27,10 +28,8 @@ export interface OktaActivityDeps {
 
 /** Turns a zod error from an activity's input check into a non-retryable, field-naming failure. */
 function invalidInput(activity: string, err: ZodError) {
-  const problems = err.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-  return oktaFailure(OktaErrorType.OktaInvalidInput, `${activity}: invalid input: ${problems.join('; ')}`, {
-    details: [{ fields: err.issues.map((i) => i.path.join('.')) }],
-  });
+  const { message, fields } = describeInvalidInput(activity, err);
+  return oktaFailure(OktaErrorType.OktaInvalidInput, message, { details: [{ fields }] });
 }
 
 /**

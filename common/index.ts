@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './contract.js';
 export * from './actions.js';
 export * from './new-hire.js';
+export * from './issues.js';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Its home is ./issues.js; re-exported here for the modules that import it from the new-hire schemas.
+export { describeIssues } from './issues.js';
+
 /**
  * New hires and the onboarding report: the input and output of the sample onboarding workflows
  * (`workflows/onboarding.ts`). Pure schemas and types, checked by the client before it starts a workflow
@@ -152,17 +155,4 @@ export function toProfile(hire: NewHire): {
 /** The workflow id of the child that provisions a hire: one per login, so a hire is never provisioned twice at once. */
 export function provisionWorkflowId(login: string): string {
   return `provision-${login.toLowerCase()}`;
-}
-
-/**
- * Readable problems of a zod error, one per field, e.g. `hires.3.login: must be the Okta login, ...`.
- * Never includes the rejected values (they are personal data).
- */
-export function describeIssues(error: z.ZodError, prefix?: string): string[] {
-  return error.issues.map((issue) => {
-    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
-    const message =
-      issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
-    return `${path || 'input'}: ${message}`;
-  });
 }

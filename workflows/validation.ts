@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { OktaErrorType } from '../common/errors.js';
+import { describeInvalidInput } from '../common/issues.js';
 
 /**
  * Validates an input at the workflow boundary. A bad input fails the workflow (not the workflow task)
@@ -19,25 +20,10 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const fields: string[] = [];
-  const problems: string[] = [];
-  for (const issue of parsed.error.issues) {
-    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const field = [...path, key].join('.');
-        fields.push(field);
-        problems.push(`${field}: unknown field`);
-      }
-    } else {
-      const field = path.length ? path.join('.') : 'input';
-      fields.push(field);
-      problems.push(`${field}: ${issue.message}`);
-    }
-  }
+  const { message, fields } = describeInvalidInput(what, parsed.error, prefix);
   throw ApplicationFailure.create({
     type: OktaErrorType.OktaInvalidInput,
-    message: `${what}: invalid input: ${problems.join('; ')}`,
+    message,
     nonRetryable: true,
     details: [{ fields }],
   });
