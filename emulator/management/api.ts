@@ -50,7 +50,7 @@ function matchRoute(
   return { params: {}, pathExists };
 }
 
-/** The rate-limit family of a path, like Okta's per-endpoint buckets. */
+/** The rate-limit family of a path or route path, like Okta's per-endpoint buckets. */
 export function rateLimitFamilyFor(pathname: string): RateLimitFamily {
   if (/^\/api\/v1\/users\/?$/.test(pathname)) return 'users';
   if (pathname.startsWith('/api/v1/users/')) return 'users-by-id';
@@ -96,7 +96,7 @@ export function createManagementApi(deps: {
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = `https://${req.headers.host ?? url.host}`;
     const { route, params, pathExists } = matchRoute(method, url.pathname);
-    const decision = rateLimits.take(route?.family ?? rateLimitFamilyFor(url.pathname));
+    const decision = rateLimits.take(rateLimitFamilyFor(route?.path ?? url.pathname));
     const headers: Record<string, string | string[]> = {
       ...decision.headers,
       'Cache-Control': 'no-cache, no-store',

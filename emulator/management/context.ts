@@ -1,5 +1,4 @@
 import type { OrgStore } from '../store.js';
-import type { RateLimitFamily } from '../rate-limits.js';
 import type { OperationId } from './scopes.js';
 
 /** One Management API request, parsed. */
@@ -23,6 +22,5 @@ export type Route = {
   /** Path segments; `:name` captures one segment. */
   path: string;
   operationId: OperationId;
-  family: RateLimitFamily;
   handle(ctx: RequestContext): HandlerResult;
 };

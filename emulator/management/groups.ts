@@ -142,48 +142,27 @@ function membership(ctx: RequestContext, add: boolean): HandlerResult {
 
 /** The groups routes, in Okta's paths. */
 export const groupRoutes: Route[] = [
-  { method: 'GET', path: '/api/v1/groups', operationId: 'listGroups', family: 'groups', handle: listGroups },
-  { method: 'POST', path: '/api/v1/groups', operationId: 'addGroup', family: 'groups', handle: addGroup },
-  {
-    method: 'GET',
-    path: '/api/v1/groups/:groupId',
-    operationId: 'getGroup',
-    family: 'groups-by-id',
-    handle: getGroup,
-  },
-  {
-    method: 'PUT',
-    path: '/api/v1/groups/:groupId',
-    operationId: 'replaceGroup',
-    family: 'groups-by-id',
-    handle: replaceGroup,
-  },
-  {
-    method: 'DELETE',
-    path: '/api/v1/groups/:groupId',
-    operationId: 'deleteGroup',
-    family: 'groups-by-id',
-    handle: deleteGroup,
-  },
+  { method: 'GET', path: '/api/v1/groups', operationId: 'listGroups', handle: listGroups },
+  { method: 'POST', path: '/api/v1/groups', operationId: 'addGroup', handle: addGroup },
+  { method: 'GET', path: '/api/v1/groups/:groupId', operationId: 'getGroup', handle: getGroup },
+  { method: 'PUT', path: '/api/v1/groups/:groupId', operationId: 'replaceGroup', handle: replaceGroup },
+  { method: 'DELETE', path: '/api/v1/groups/:groupId', operationId: 'deleteGroup', handle: deleteGroup },
   {
     method: 'GET',
     path: '/api/v1/groups/:groupId/users',
     operationId: 'listGroupUsers',
-    family: 'groups-by-id',
     handle: listGroupUsers,
   },
   {
     method: 'PUT',
     path: '/api/v1/groups/:groupId/users/:userId',
     operationId: 'assignUserToGroup',
-    family: 'groups-by-id',
     handle: (c) => membership(c, true),
   },
   {
     method: 'DELETE',
     path: '/api/v1/groups/:groupId/users/:userId',
     operationId: 'unassignUserFromGroup',
-    family: 'groups-by-id',
     handle: (c) => membership(c, false),
   },
 ];

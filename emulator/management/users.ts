@@ -306,43 +306,23 @@ function expirePassword(ctx: RequestContext): HandlerResult {
 
 /** The users routes, in Okta's paths. */
 export const userRoutes: Route[] = [
-  { method: 'GET', path: '/api/v1/users', operationId: 'listUsers', family: 'users', handle: listUsers },
-  { method: 'POST', path: '/api/v1/users', operationId: 'createUser', family: 'users', handle: createUser },
-  {
-    method: 'GET',
-    path: '/api/v1/users/:id',
-    operationId: 'getUser',
-    family: 'users-by-id',
-    handle: getUser,
-  },
+  { method: 'GET', path: '/api/v1/users', operationId: 'listUsers', handle: listUsers },
+  { method: 'POST', path: '/api/v1/users', operationId: 'createUser', handle: createUser },
+  { method: 'GET', path: '/api/v1/users/:id', operationId: 'getUser', handle: getUser },
   {
     method: 'POST',
     path: '/api/v1/users/:id',
     operationId: 'updateUser',
-    family: 'users-by-id',
     handle: (c) => updateUser(c, false),
   },
   {
     method: 'PUT',
     path: '/api/v1/users/:id',
     operationId: 'replaceUser',
-    family: 'users-by-id',
     handle: (c) => updateUser(c, true),
   },
-  {
-    method: 'DELETE',
-    path: '/api/v1/users/:id',
-    operationId: 'deleteUser',
-    family: 'users-by-id',
-    handle: deleteUser,
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/users/:id/groups',
-    operationId: 'listUserGroups',
-    family: 'users-by-id',
-    handle: listUserGroups,
-  },
+  { method: 'DELETE', path: '/api/v1/users/:id', operationId: 'deleteUser', handle: deleteUser },
+  { method: 'GET', path: '/api/v1/users/:id/groups', operationId: 'listUserGroups', handle: listUserGroups },
   ...(
     [
       ['activate', 'activateUser', activateUser],
@@ -358,7 +338,6 @@ export const userRoutes: Route[] = [
     method: 'POST',
     path: `/api/v1/users/:id/lifecycle/${action}`,
     operationId,
-    family: 'users-by-id',
     handle,
   })),
 ];
