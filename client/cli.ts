@@ -100,10 +100,18 @@ async function quietRuntime(): Promise<void> {
 }
 
 /**
- * Aborts on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. `dispose` removes the handlers.
+ * Aborts on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. `interrupted` settles on the
+ * first one; `dispose` removes the handlers.
  */
-function interruptSignal(out: Output): { signal: AbortSignal; dispose: () => void } {
+function interruptSignal(out: Output): {
+  signal: AbortSignal;
+  interrupted: Promise<void>;
+  dispose: () => void;
+} {
   const controller = new AbortController();
+  const interrupted = new Promise<void>((done) =>
+    controller.signal.addEventListener('abort', () => done(), { once: true }),
+  );
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       process.exit(130);
@@ -115,6 +123,7 @@ function interruptSignal(out: Output): { signal: AbortSignal; dispose: () => voi
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
+    interrupted,
     dispose: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -201,10 +210,7 @@ function demoCommand(program: Command): void {
           beforeStop: async (result) => {
             if (!interactive || !result.webUiLink) return;
             writeLine(out, '\nThe dev server and the Web UI stay up: press Ctrl-C to stop everything.');
-            await new Promise<void>((done) => {
-              if (interrupt.signal.aborted) done();
-              interrupt.signal.addEventListener('abort', () => done(), { once: true });
-            });
+            await interrupt.interrupted;
           },
         });
         writeLine(out, 'Stopped.');
@@ -397,6 +403,7 @@ function emulatorCommand(program: Command): void {
       const opts = parseOptions(command, EmulatorOptionsSchema, raw);
       const out = stdoutOf(command);
       const { startEmulator } = await import('../emulator/server.js');
+      const interrupt = interruptSignal(out);
       try {
         const emulator = await startEmulator({
           stateDir: resolve(opts.state),
@@ -408,10 +415,12 @@ function emulatorCommand(program: Command): void {
         });
         writeLine(out, `Okta org emulator for https://${emulator.domain} on ${emulator.url}`);
         writeLine(out, `Org description (URL, CA, credentials): ${emulator.orgFile}. Ctrl-C stops it.`);
-        await waitForInterrupt();
+        await interrupt.interrupted;
         await emulator.close();
       } catch (err) {
         fail(command, err);
+      } finally {
+        interrupt.dispose();
       }
     });
 }
@@ -446,6 +455,7 @@ function codecServerCommand(program: Command): void {
       const opts = parseOptions(command, CodecServerOptionsSchema, raw);
       const out = stdoutOf(command);
       const { startCodecServer } = await import('./codec-server.js');
+      const interrupt = interruptSignal(out);
       try {
         const token = process.env[CODEC_SERVER_TOKEN_ENV];
         if (!token) {
@@ -462,24 +472,14 @@ function codecServerCommand(program: Command): void {
           allowedOrigins: opts.origin,
         });
         writeLine(out, `Codec server on ${server.url} for ${opts.origin.join(', ')}. Ctrl-C stops it.`);
-        await waitForInterrupt();
+        await interrupt.interrupted;
         await server.close();
       } catch (err) {
         fail(command, err);
+      } finally {
+        interrupt.dispose();
       }
     });
-}
-
-function waitForInterrupt(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** The `temporal-okta` program with every command. */
