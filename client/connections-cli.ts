@@ -7,7 +7,6 @@ import {
   loadConnections,
   type Connection,
   type Connections,
-  type OAuthConnection,
 } from '../activities/connections.js';
 import { finishAuthorization, startAuthorization, type PendingAuthorization } from '../activities/oauth.js';
 import { positiveSeconds, writeOut } from './command-helpers.js';
@@ -196,8 +195,7 @@ async function authorize(
       { exitCode: 1, code: 'temporal-okta.authorize' },
     );
   }
-  const oauth: OAuthConnection = connection;
-  const redirectUri = (connection.grant as { redirectUri: string }).redirectUri;
+  const { redirectUri } = connection.grant;
   const address = listenAddress(redirectUri);
   if (typeof address === 'string') {
     command.error(`Cannot authorise connection "${name}": ${address}.`, {
@@ -221,7 +219,7 @@ async function authorize(
   try {
     let flow: Awaited<ReturnType<typeof startAuthorization>>;
     try {
-      flow = await startAuthorization(oauth, redirectUri);
+      flow = await startAuthorization(connection, redirectUri);
     } catch (err) {
       command.error(`Cannot start the sign-in for connection "${name}": ${(err as Error).message}`, {
         exitCode: 1,
