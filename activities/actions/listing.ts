@@ -26,7 +26,7 @@ async function fetchPage<T>(
   request: OktaRequest,
   progress: ListingProgress<unknown> | undefined,
 ): Promise<OktaResponse<T[]>> {
-  const beat = () => (progress ? ctx.heartbeat(progress) : ctx.heartbeat(undefined));
+  const beat = () => ctx.heartbeat(progress);
   beat();
   const timer = setInterval(beat, HEARTBEAT_WHILE_WAITING_MS);
   try {
