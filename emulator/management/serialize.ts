@@ -62,16 +62,7 @@ export function userJson(
     links.schema = { href: `${origin}/api/v1/meta/schemas/user/osc${DEFAULT_USER_TYPE_ID.slice(3)}` };
   }
   return {
-    id: user.id,
-    status: user.status,
-    created: user.created,
-    activated: user.activated,
-    statusChanged: user.statusChanged,
-    lastLogin: user.lastLogin,
-    lastUpdated: user.lastUpdated,
-    passwordChanged: user.passwordChanged,
-    type: { id: DEFAULT_USER_TYPE_ID },
-    profile: user.profile,
+    ...userSearchView(user),
     credentials: {
       ...(user.hasPassword ? { password: {} } : {}),
       provider: { type: 'OKTA', name: 'OKTA' },
@@ -106,7 +97,7 @@ export function groupJson(origin: string, group: GroupRecord): Record<string, un
   };
 }
 
-/** The attributes `filter` and `search` read on a user. */
+/** The attributes `filter` and `search` read on a user: those of {@link userJson} but credentials and links. */
 export function userSearchView(user: UserRecord): Record<string, unknown> {
   return {
     id: user.id,
@@ -114,8 +105,8 @@ export function userSearchView(user: UserRecord): Record<string, unknown> {
     created: user.created,
     activated: user.activated,
     statusChanged: user.statusChanged,
-    lastUpdated: user.lastUpdated,
     lastLogin: user.lastLogin,
+    lastUpdated: user.lastUpdated,
     passwordChanged: user.passwordChanged,
     type: { id: DEFAULT_USER_TYPE_ID },
     profile: user.profile,
