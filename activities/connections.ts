@@ -288,6 +288,11 @@ export interface ParseConnectionsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A path from the configuration: absolute as written, or relative to the configuration's directory. */
+function configPath(path: string, options: ParseConnectionsOptions): string {
+  return isAbsolute(path) ? path : resolve(options.baseDir, path);
+}
+
 class IssueCollector {
   readonly issues: ConnectionConfigIssue[] = [];
   add(name: string, path: readonly PropertyKey[], message: string): void {
@@ -310,7 +315,7 @@ async function resolveSecret(
     }
     return { value: value.trim(), source: `env ${ref.env}` };
   }
-  const file = isAbsolute(ref.file) ? ref.file : resolve(options.baseDir, ref.file);
+  const file = configPath(ref.file, options);
   try {
     const value = (await readFile(file, 'utf8')).trim();
     if (value === '') {
@@ -402,9 +407,7 @@ async function parseTransport(
   const transport: { ca?: string; connectTo?: Record<string, string> } = {};
   if (development.connectTo) transport.connectTo = { [domain]: development.connectTo };
   if (development.caFile) {
-    const file = isAbsolute(development.caFile)
-      ? development.caFile
-      : resolve(options.baseDir, development.caFile);
+    const file = configPath(development.caFile, options);
     try {
       const ca = await readFile(file, 'utf8');
       if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
@@ -517,12 +520,11 @@ async function parseOne(
       );
     }
     if (key && keyText) {
-      const storePath = data.grant.refreshTokenStore.path;
       grant = {
         type: 'authorization_code',
         redirectUri: data.grant.redirectUri,
         refreshTokenStore: {
-          path: isAbsolute(storePath) ? storePath : resolve(options.baseDir, storePath),
+          path: configPath(data.grant.refreshTokenStore.path, options),
           encryptionKey: new Secret(key, keyText.source),
         },
       };
