@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
 import { describeIssues } from '../common/new-hire.js';
+import { DEFAULT_TASK_QUEUE } from '../worker/config.js';
 import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
 import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
 import { writeOut } from './command-helpers.js';
@@ -27,7 +28,8 @@ const port = z.coerce
 const wholeNumber = z.coerce
   .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
   .int('must be a whole number');
-const positiveInt = wholeNumber.positive('must be at least 1');
+const concurrency = wholeNumber.positive('must be at least 1').max(50, 'must be at most 50');
+const count = wholeNumber.min(0, 'must be 0 or more');
 const address = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
@@ -155,8 +157,8 @@ const DemoOptionsSchema = z.object({
   webUi: httpUrl.optional(),
   connections: nonEmpty.optional(),
   connection: nonEmpty.optional(),
-  concurrency: positiveInt.max(50, 'must be at most 50').optional(),
-  seedUsers: wholeNumber.min(0, 'must be 0 or more').optional(),
+  concurrency: concurrency.optional(),
+  seedUsers: count.optional(),
   exit: z.boolean().default(false),
 });
 
@@ -234,7 +236,7 @@ const StartOnboardingSchema = z.object({
   connections: nonEmpty.optional(),
   taskQueue: nonEmpty,
   workflowId: nonEmpty.optional(),
-  concurrency: positiveInt.max(50, 'must be at most 50'),
+  concurrency,
   wait: z.boolean(),
   webUi: httpUrl.optional(),
   keyFile: nonEmpty.optional(),
@@ -263,7 +265,7 @@ function startCommand(program: Command): void {
     .option(
       '--task-queue <name>',
       "the workers' task queue",
-      process.env.TEMPORAL_OKTA_TASK_QUEUE ?? 'temporal-okta',
+      process.env.TEMPORAL_OKTA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     )
     .option('--workflow-id <id>', 'the workflow id (default onboarding-<timestamp>)')
     .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
@@ -382,7 +384,7 @@ const EmulatorOptionsSchema = z.object({
   host: nonEmpty,
   storage: z.enum(['sqlite', 'memory']),
   domain: nonEmpty,
-  seedUsers: wholeNumber.min(0, 'must be 0 or more').optional(),
+  seedUsers: count.optional(),
 });
 
 function emulatorCommand(program: Command): void {
