@@ -6,6 +6,7 @@ import {
   UsersCreateInputSchema,
   UsersDeleteInputSchema,
   UsersGetInputSchema,
+  UserLifecycleOperation,
   UsersLifecycleInputSchema,
   UsersListInputSchema,
   UsersListPageInputSchema,
@@ -78,9 +79,16 @@ export async function update(ctx: ActionContext, rawInput: unknown): Promise<Okt
   return toUser(res.body);
 }
 
+/** The lifecycle operations that take Okta's `sendEmail` parameter. */
+const SENDS_EMAIL: ReadonlySet<UserLifecycleOperation> = new Set([
+  UserLifecycleOperation.activate,
+  UserLifecycleOperation.reactivate,
+  UserLifecycleOperation.resetPassword,
+]);
+
 export async function lifecycle(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
   const input = UsersLifecycleInputSchema.parse(rawInput);
-  const sendsEmail = ['activate', 'reactivate', 'reset_password'].includes(input.operation);
+  const sendsEmail = SENDS_EMAIL.has(input.operation);
   await ctx.client.request<unknown>({
     method: 'POST',
     path: `${userPath(input.user)}/lifecycle/${input.operation}`,
