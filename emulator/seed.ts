@@ -1,3 +1,4 @@
+import { newOktaId } from './ids.js';
 import type { GroupType, UserRecord, UserStatus } from './store.js';
 
 /** How much to seed. The default, 1,200 users, needs several pages at Okta's maximum `limit` of 200. */
@@ -149,7 +150,6 @@ const STATUS_WEIGHTS: [UserStatus, number][] = [
   ['RECOVERY', 2],
   ['DEPROVISIONED', 3],
 ];
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const EPOCH = Date.parse('2022-01-03T09:00:00.000Z');
 const DAY = 86_400_000;
 
@@ -178,11 +178,7 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
   const random = prng(options.randomSeed ?? 0x0c7a);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const id = (prefix: string) => {
-    let s = prefix;
-    for (let i = 0; i < 17; i++) s += ID_ALPHABET[int(ID_ALPHABET.length)];
-    return s;
-  };
+  const id = (prefix: '00u' | '00g') => newOktaId(prefix, int);
   const iso = (ms: number) => new Date(ms).toISOString();
   const totalWeight = STATUS_WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
   const pickStatus = (): UserStatus => {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { OktaUserStatus } from '../common/contract.js';
+import { newOktaId } from './ids.js';
 import { generateSeed, type SeedOptions } from './seed.js';
 
 /** Okta's user statuses: the same list the package's client side uses. */
@@ -107,15 +107,6 @@ export type StoreOptions = {
   /** Seeds the org when it is empty on open (by default it starts with only "Everyone"). */
   seed?: SeedOptions;
 };
-
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A new Okta-style object id: a 3-character type prefix (`00u`, `00g`) and 17 random characters. */
-export function newOktaId(prefix: '00u' | '00g', random: (n: number) => number = randomInt): string {
-  let id = prefix;
-  for (let i = 0; i < 17; i++) id += ID_ALPHABET[random(ID_ALPHABET.length)];
-  return id;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (

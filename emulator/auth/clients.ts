@@ -1,8 +1,9 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { newOktaId } from '../ids.js';
 
 /** The Management API scopes of Okta's org authorization server that the emulator enforces. */
 export const OKTA_SCOPES = [
@@ -119,7 +120,7 @@ export async function loadOrCreateCredentials(stateDir: string): Promise<OrgCred
     admin: existing.admin ?? {
       login: 'admin@companyabc.example',
       password: secret(18),
-      userId: oktaId('00u'),
+      userId: newOktaId('00u'),
     },
     cookieKeys: existing.cookieKeys ?? [secret(32)],
     signingKey: existing.signingKey ?? (await privateJwk('RS256')),
@@ -144,7 +145,7 @@ function templateFields(
 }
 
 async function createClient(t: ClientTemplate): Promise<SeededClient> {
-  const client: SeededClient = { ...templateFields(t), clientId: oktaId('0oa') };
+  const client: SeededClient = { ...templateFields(t), clientId: newOktaId('0oa') };
   if (t.authMethod === AUTH_METHODS.privateKeyJwt) client.privateKeyJwk = await privateJwk('RS256');
   else client.clientSecret = secret(40);
   return client;
@@ -166,12 +167,4 @@ export function publicJwk(jwk: JWK): JWK {
 
 function secret(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** Okta-style object ids: a 3-character type prefix and 17 base62 characters. */
-function oktaId(prefix: string): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  let id = prefix;
-  for (let i = 0; i < 17; i++) id += alphabet[randomInt(alphabet.length)];
-  return id;
 }
