@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   TEMPORAL_CLI_TAGS,
   TEST_SERVER_VERSION,
@@ -22,12 +23,30 @@ import {
   testServerPath,
 } from './temporal-paths.js';
 
+const USAGE = 'Usage: npm run provision [-- --quiet] [--only cli|test-server]';
+
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const quiet = process.argv.includes('--quiet');
-const onlyIndex = process.argv.indexOf('--only');
-const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
 
 class ProvisionError extends Error {}
+
+function parseOptions(): { quiet: boolean; only?: string; help: boolean } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        quiet: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    return values;
+  } catch (err) {
+    // An unknown option, or --only without a value.
+    console.error(`[provision] ${(err as Error).message}\n${USAGE}`);
+    process.exit(1);
+  }
+}
+
+const { quiet, only, help } = parseOptions();
 
 function step(message: string): void {
   if (!quiet) console.log(`[provision] ${message}`);
@@ -194,6 +213,10 @@ async function ensureTestServer(): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (help) {
+    console.log(USAGE);
+    return;
+  }
   if (only !== undefined && only !== 'cli' && only !== 'test-server') {
     throw new ProvisionError(`--only takes "cli" or "test-server", not "${only}".`);
   }
