@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
+import { freePort, isListening } from '../scripts/ports.js';
 import { temporalCliCandidates } from '../scripts/temporal-paths.js';
 import { packageRoot } from '../worker/build-id.js';
 
@@ -27,30 +27,12 @@ export interface TemporalTarget {
 export function isReachable(address: string, timeoutMs = 1500): Promise<boolean> {
   const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
   if (!match) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host: match[1], port: Number(match[2]) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return isListening(match[1]!, Number(match[2]), timeoutMs);
 }
 
 /** `preferred` when it is free on 127.0.0.1, otherwise a free port. */
 async function portNear(preferred: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(undefined));
-      server.listen(port, '127.0.0.1', () => {
-        const actual = (server.address() as { port: number }).port;
-        server.close(() => resolve(actual));
-      });
-    });
-  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+  return (await freePort(preferred)) ?? (await freePort(0))!;
 }
 
 function isExecutable(path: string): boolean {

@@ -9,10 +9,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort, isListening } from './ports.js';
 import {
   TEMPORAL_CLI_TAGS,
   TEST_SERVER_VERSION,
@@ -104,27 +104,9 @@ function ensureTemporalCli(): string {
   );
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), res(true)));
-      s.once('error', () => res(false));
-    });
-    if (ok) return;
+  while (!(await isListening('127.0.0.1', port))) {
     if (Date.now() > deadline)
       throw new ProvisionError(`the test server did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
@@ -134,6 +116,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** Starts the server once with -XX:ArchiveClassesAtExit so later starts map the loaded classes. */
 async function buildCdsArchive(dir: string, archive: string): Promise<void> {
   const port = await freePort();
+  if (port === undefined) throw new ProvisionError('found no free port on 127.0.0.1 for the test server');
   const tmp = `${archive}.tmp`;
   rmSync(tmp, { force: true });
   const child = spawn(
