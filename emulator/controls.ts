@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthState } from './auth/adapter.js';
+import { safeEqual } from './auth/authenticate.js';
 import { FaultSpecSchema, type FaultInjector } from './faults.js';
 import { readBody, sendJson } from './http.js';
 import type { RateLimiter, RateLimitFamily } from './rate-limits.js';
@@ -45,13 +45,8 @@ export function createControls(deps: {
   requestLog: RequestLog;
   rateLimits: RateLimiter;
 }): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
-  const expected = createHash('sha256').update(`Bearer ${deps.adminSecret}`).digest();
-
   return async (req, res, url) => {
-    const presented = createHash('sha256')
-      .update(req.headers.authorization ?? '')
-      .digest();
-    if (!timingSafeEqual(presented, expected)) {
+    if (!safeEqual(req.headers.authorization ?? '', `Bearer ${deps.adminSecret}`)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="emulator controls"');
       return reply(res, 401, {
         error: 'unauthorized',

@@ -135,7 +135,8 @@ function stripQuery(u: string): string {
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares a presented secret with the expected one in constant time, whatever their lengths. */
+export function safeEqual(a: string, b: string): boolean {
   const x = createHash('sha256').update(a).digest();
   const y = createHash('sha256').update(b).digest();
   return timingSafeEqual(x, y) && a.length === b.length;

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { readBody } from '../http.js';
+import { safeEqual } from './authenticate.js';
 import type { OrgCredentials } from './clients.js';
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -64,12 +64,6 @@ export function createSignInHandler(deps: {
       { mergeWithLastSubmission: false },
     );
   };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function escapeHtml(s: string): string {
