@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { findConnection } from '../activities/connect.js';
 import { loadConnections } from '../activities/connections.js';
 import { protectedRequest, requestToken } from '../activities/oauth.js';
 import { createTokenCache } from '../activities/token-cache.js';
-import { writeEmulatorConnections } from '../emulator/connections.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
 import { startTestOrg } from '../emulator/testing.js';
 import { AesGcmPayloadCodec } from '../worker/codec.js';
 import { parseCodecKeys, generateCodecKey } from '../worker/keys.js';
@@ -127,7 +128,7 @@ async function tokenCacheBenchmark(): Promise<Measured> {
   const dir = await mkdtemp(join(tmpdir(), 'okta-bench-'));
   try {
     const connections = await loadConnections({ file: await writeEmulatorConnections(t.org, dir) });
-    const connection = connections.get('okta-automation')!;
+    const connection = findConnection(connections, EMULATOR_CONNECTIONS.service);
     const tokens = createTokenCache();
     const url = new URL(`https://${t.org.domain}/api/v1/users?limit=1`);
     const calls = 10;
