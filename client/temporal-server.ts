@@ -17,9 +17,7 @@ export interface TemporalTarget {
   nativeConnection: NativeConnection;
   /** The Web UI's base URL when known, e.g. `http://localhost:8233`. */
   webUi?: string;
-  /** True when this process started the server (it stops with {@link TemporalTarget.close}). */
-  started: boolean;
-  /** Closes the connections, and stops the server if this process started it. */
+  /** Closes the connections, and stops the server if this process started it ({@link startDevServer}). */
   close(): Promise<void>;
 }
 
@@ -99,7 +97,6 @@ export async function connectToTemporal(options: {
     connection,
     nativeConnection,
     webUi: options.webUi ?? (local ? 'http://localhost:8233' : undefined),
-    started: false,
     async close() {
       await connection.close();
       await nativeConnection.close();
@@ -134,7 +131,6 @@ export async function startDevServer(log: (line: string) => void): Promise<Tempo
     connection: env.connection,
     nativeConnection: env.nativeConnection,
     webUi: `http://localhost:${uiPort}`,
-    started: true,
     close: () => env.teardown(),
   };
 }
