@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { OktaUserStatus } from '../common/contract.js';
+import type { OktaUserStatus } from '../common/contract.js';
 import { newOktaId } from './ids.js';
 import { generateSeed, type SeedOptions } from './seed.js';
 
 /** Okta's user statuses: the same list the package's client side uses. */
-export const UserStatuses = OktaUserStatus;
 export type UserStatus = OktaUserStatus;
 
 /** Okta's group types; `BUILT_IN` is the "Everyone" group every user belongs to. */

@@ -51,7 +51,7 @@ function matchRoute(
 }
 
 /** The rate-limit family of a path or route path, like Okta's per-endpoint buckets. */
-export function rateLimitFamilyFor(pathname: string): RateLimitFamily {
+function rateLimitFamilyFor(pathname: string): RateLimitFamily {
   if (/^\/api\/v1\/users\/?$/.test(pathname)) return 'users';
   if (pathname.startsWith('/api/v1/users/')) return 'users-by-id';
   if (/^\/api\/v1\/groups\/?$/.test(pathname)) return 'groups';

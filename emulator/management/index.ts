@@ -1,3 +1,2 @@
-export { createManagementApi, rateLimitFamilyFor } from './api.js';
-export { operationScopes, hasScope, type OperationId } from './scopes.js';
-export { encodeCursor, decodeCursor } from './pagination.js';
+export { createManagementApi } from './api.js';
+export { operationScopes } from './scopes.js';

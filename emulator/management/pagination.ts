@@ -3,12 +3,12 @@ import type { Page } from '../store.js';
 import type { HandlerResult, RequestContext } from './context.js';
 
 /** Encodes a position as Okta-style opaque `after` cursor. */
-export function encodeCursor(seq: number): string {
+function encodeCursor(seq: number): string {
   return Buffer.from(`c1:${seq}`, 'utf8').toString('base64url');
 }
 
 /** Decodes an `after` cursor; 0 (the start) when absent; 400 E0000001 when it is not one of ours. */
-export function decodeCursor(after: string | null): number {
+function decodeCursor(after: string | null): number {
   if (after === null || after === '') return 0;
   const match = /^c1:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match) {
