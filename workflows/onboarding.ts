@@ -131,8 +131,13 @@ pinned(provisionNewHire);
 
 /** The group with exactly this name (case-insensitive, as Okta compares names), if any. */
 async function findGroup(name: string): Promise<OktaGroup | undefined> {
-  // `q` is a prefix search on the name: keep the exact match only.
-  const { items } = await okta.groups.list({ session: SESSION, q: name, limit: 200 });
+  // An exact search, not the `q` prefix search: a prefix shared by many groups could push the match
+  // past the first page. Okta compares names case-insensitively, and so does the check that follows.
+  const { items } = await okta.groups.list({
+    session: SESSION,
+    search: `profile.name eq ${JSON.stringify(name)}`,
+    limit: 10,
+  });
   return items.find((g) => g.profile.name.toLowerCase() === name.toLowerCase());
 }
 
