@@ -6,10 +6,9 @@ import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
 import {
-  assertRequiredScopes,
   discoverOrg,
   protectedRequest,
-  requestToken,
+  requestScopedToken,
   retryDelayFromHeaders,
   type Token,
 } from './oauth.js';
@@ -102,8 +101,7 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
  */
 export async function authorizeConnection(connection: Connection): Promise<Token> {
   if (connection.type === 'oauth2') await discoverOrg(connection);
-  const token = await requestToken(connection);
-  assertRequiredScopes(connection, token);
+  const token = await requestScopedToken(connection);
   await probeApi(connection, token);
   return token;
 }
@@ -189,11 +187,7 @@ export async function testConnection(
       t.tokenType === 'SSWS'
         ? 'SSWS API token configured (SSWS has no scopes, so none can be checked)'
         : `${t.tokenType} token granted with scopes: ${t.scopes.join(' ')}`,
-    async () => {
-      const t = await requestToken(connection);
-      assertRequiredScopes(connection, t);
-      return t;
-    },
+    () => requestScopedToken(connection),
   );
   if (!token) return results;
   await run(

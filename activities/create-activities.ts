@@ -11,7 +11,7 @@ import type { ActionContext } from './actions/context.js';
 import { connect, findConnection } from './connect.js';
 import type { Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import { protectedRequest, requestToken, revokeAccessToken, type Token } from './oauth.js';
+import { protectedRequest, requestScopedToken, revokeAccessToken, type Token } from './oauth.js';
 import { OktaClient, type OktaAuthorizer } from './okta-client.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 
@@ -72,7 +72,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     let current: Token | undefined;
     const authorizer: OktaAuthorizer = {
       async send(url, init) {
-        current = await tokens.get(session.id, () => requestToken(connection));
+        current = await tokens.get(session.id, () => requestScopedToken(connection));
         return protectedRequest(connection, current, {
           method: init.method,
           url,

@@ -754,6 +754,18 @@ function safeCause(err: Error): Error {
 }
 
 /**
+ * A fresh token that carries every scope the connection requires: what Connect checks once, and what a
+ * worker checks again whenever it obtains a token for an existing session (a restart, another worker).
+ *
+ * @throws ApplicationFailure OktaMissingScopes, or any failure of {@link requestToken}.
+ */
+export async function requestScopedToken(connection: Connection): Promise<Token> {
+  const token = await requestToken(connection);
+  assertRequiredScopes(connection, token);
+  return token;
+}
+
+/**
  * Revokes an access token at the org authorization server (Disconnect). The client assertion's audience
  * is the revocation endpoint, as Okta requires of every endpoint a `private_key_jwt` assertion is sent
  * to. SSWS API tokens are long-lived and shared by every session of the connection: they are never
