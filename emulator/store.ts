@@ -179,6 +179,20 @@ const toUser = (r: UserRow): UserRecord => ({
   profile: JSON.parse(r.profile) as UserProfile,
   seq: r.seq,
 });
+/** The inverse of {@link toUser}: the row that stores a user (its `seq` is SQLite's to assign). */
+const userRow = (u: Omit<UserRecord, 'seq'>): Omit<UserRow, 'seq'> => ({
+  id: u.id,
+  login: u.profile.login,
+  status: u.status,
+  created: u.created,
+  activated: u.activated,
+  status_changed: u.statusChanged,
+  last_login: u.lastLogin,
+  last_updated: u.lastUpdated,
+  password_changed: u.passwordChanged,
+  has_password: u.hasPassword ? 1 : 0,
+  profile: JSON.stringify(u.profile),
+});
 const toGroup = (r: GroupRow): GroupRecord => ({
   id: r.id,
   type: r.type,
@@ -262,6 +276,11 @@ export function openStore(options: StoreOptions): OrgStore {
     return row;
   };
 
+  /** Empties every table and restarts the insertion order (pagination cursors start over). */
+  function clear(): void {
+    db.exec('DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;');
+  }
+
   function scan<R, T>(
     rows: Iterable<R>,
     toItem: (r: R) => T,
@@ -291,19 +310,20 @@ export function openStore(options: StoreOptions): OrgStore {
       const id = newOktaId('00u');
       const active = status !== 'STAGED';
       return store.transaction(() => {
-        q.insertUser.run({
-          id,
-          login: profile.login,
-          status,
-          created: ts,
-          activated: status === 'ACTIVE' || status === 'PROVISIONED' ? ts : null,
-          status_changed: active ? ts : null,
-          last_login: null,
-          last_updated: ts,
-          password_changed: hasPassword ? ts : null,
-          has_password: hasPassword ? 1 : 0,
-          profile: JSON.stringify(profile),
-        });
+        q.insertUser.run(
+          userRow({
+            id,
+            status,
+            created: ts,
+            activated: status === 'ACTIVE' || status === 'PROVISIONED' ? ts : null,
+            statusChanged: active ? ts : null,
+            lastLogin: null,
+            lastUpdated: ts,
+            passwordChanged: hasPassword ? ts : null,
+            hasPassword,
+            profile,
+          }),
+        );
         const everyone = q.builtInGroup.get();
         if (everyone) {
           q.addMember.run(everyone.id, id);
@@ -321,18 +341,7 @@ export function openStore(options: StoreOptions): OrgStore {
       const next = { ...current, ...change };
       const owner = q.loginOwner.get(next.profile.login);
       if (owner && owner.id !== id) throw new LoginTakenError(next.profile.login);
-      q.updateUser.run({
-        id,
-        login: next.profile.login,
-        status: next.status,
-        activated: next.activated,
-        status_changed: next.statusChanged,
-        last_login: next.lastLogin,
-        last_updated: now.toISOString(),
-        password_changed: next.passwordChanged,
-        has_password: next.hasPassword ? 1 : 0,
-        profile: JSON.stringify(next.profile),
-      });
+      q.updateUser.run(userRow({ ...next, lastUpdated: now.toISOString() }));
       return toUser(requireUser(id));
     },
     deleteUser: (id) => q.deleteUser.run(id).changes > 0,
@@ -386,27 +395,18 @@ export function openStore(options: StoreOptions): OrgStore {
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {
-        db.exec(
-          'DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;',
-        );
-        const ts = new Date().toISOString();
-        q.insertGroup.run({
-          id: newOktaId('00g'),
-          type: 'BUILT_IN',
+        clear();
+        store.createGroup({
           name: 'Everyone',
           description: 'All users in your organization',
-          created: ts,
-          last_updated: ts,
-          last_membership_updated: ts,
+          type: 'BUILT_IN',
         });
       })();
     },
     seed(options = {}) {
       const data = generateSeed(options);
       db.transaction(() => {
-        db.exec(
-          'DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;',
-        );
+        clear();
         for (const g of data.groups) {
           q.insertGroup.run({
             id: g.id,
@@ -418,21 +418,7 @@ export function openStore(options: StoreOptions): OrgStore {
             last_membership_updated: g.created,
           });
         }
-        for (const u of data.users) {
-          q.insertUser.run({
-            id: u.id,
-            login: u.profile.login,
-            status: u.status,
-            created: u.created,
-            activated: u.activated,
-            status_changed: u.statusChanged,
-            last_login: u.lastLogin,
-            last_updated: u.lastUpdated,
-            password_changed: u.passwordChanged,
-            has_password: u.hasPassword ? 1 : 0,
-            profile: JSON.stringify(u.profile),
-          });
-        }
+        for (const u of data.users) q.insertUser.run(userRow(u));
         for (const [groupId, userId] of data.memberships) q.addMember.run(groupId, userId);
       })();
     },
