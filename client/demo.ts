@@ -234,8 +234,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     printOnboardingReport(out, progress, link);
     if (!temporal.webUi) log(`Workflow: ${handle.workflowId} (namespace ${temporal.namespace}).`);
     if (link) {
+      // The codec server finds the demo's key by itself only in the default state directory.
+      const command = configuredKeys
+        ? 'temporal-okta codec-server'
+        : `temporal-okta codec-server --key-file ${keyFile}`;
       log(
-        'Payloads are encrypted: to read them in the Web UI, run `temporal-okta codec-server` and set it as the codec endpoint.',
+        `Payloads are encrypted: to read them in the Web UI, run \`${command}\` and set it as the codec endpoint.`,
       );
     }
 
