@@ -415,8 +415,11 @@ function emulatorCommand(program: Command): void {
           domain: opts.domain,
           ...(opts.seedUsers === undefined ? {} : { seedUsers: opts.seedUsers }),
         });
-        writeLine(out, `Okta org emulator for https://${emulator.domain} on ${emulator.url}`);
-        writeLine(out, `Org description (URL, CA, credentials): ${emulator.orgFile}. Ctrl-C stops it.`);
+        // The org.json path alone on standard output is the contract scripts read (URL, CA, credentials).
+        writeLine(out, emulator.orgFile);
+        process.stderr.write(
+          `Okta org emulator for https://${emulator.domain} on ${emulator.url}. Ctrl-C stops it.\n`,
+        );
         await interrupt.interrupted;
         await emulator.close();
       } catch (err) {
