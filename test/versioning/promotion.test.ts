@@ -35,6 +35,19 @@ describe('promoting a build', () => {
     await env?.teardown();
   });
 
+  /** Starts a worker of one build of the fixtures; it is stopped after the test. */
+  async function startWorker(taskQueue: string, deploymentName: string, buildId: string): Promise<void> {
+    workers.push(
+      await startBuildWorker(env, {
+        taskQueue,
+        deploymentName,
+        buildId,
+        connections: org.connections,
+        workflowBundle,
+      }),
+    );
+  }
+
   /**
    * A deployment whose build `old` is current with `open` pinned workflows still running on it, and a
    * worker of build `next` polling but not current yet.
@@ -43,15 +56,7 @@ describe('promoting a build', () => {
     const { taskQueue, deploymentName } = uniqueDeployment(prefix);
     const [old, next] = ['1.0.0+old', '1.1.0+next'];
     for (const buildId of [old, next]) {
-      workers.push(
-        await startBuildWorker(env, {
-          taskQueue,
-          deploymentName,
-          buildId,
-          connections: org.connections,
-          workflowBundle,
-        }),
-      );
+      await startWorker(taskQueue, deploymentName, buildId);
     }
     await promoteBuild(env.client, { deploymentName, buildId: old, timeoutMs: 30_000 });
     const handles = [];
@@ -109,15 +114,7 @@ describe('promoting a build', () => {
     const buildId = '2.0.0+late';
     const promotion = promoteBuild(env.client, { deploymentName, buildId, timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 1_500));
-    workers.push(
-      await startBuildWorker(env, {
-        taskQueue,
-        deploymentName,
-        buildId,
-        connections: org.connections,
-        workflowBundle,
-      }),
-    );
+    await startWorker(taskQueue, deploymentName, buildId);
     const report = await promotion;
     expect(report).toEqual({ deploymentName, buildId, previousBuildId: undefined, olderVersions: [] });
     expect(await currentBuildOf(deploymentName)).toBe(buildId);
@@ -126,15 +123,7 @@ describe('promoting a build', () => {
   it('leaves an already current build current and says so', async () => {
     const { taskQueue, deploymentName } = uniqueDeployment('okta-promote-again');
     const buildId = '2.1.0+again';
-    workers.push(
-      await startBuildWorker(env, {
-        taskQueue,
-        deploymentName,
-        buildId,
-        connections: org.connections,
-        workflowBundle,
-      }),
-    );
+    await startWorker(taskQueue, deploymentName, buildId);
     await promoteBuild(env.client, { deploymentName, buildId, timeoutMs: 30_000 });
     const progress: string[] = [];
 
