@@ -109,6 +109,21 @@ export const OktaErrorType = {
    * DESIGN section 6). Run parent and child on the same build.
    */
   OktaSessionVersionMismatch: 'OktaSessionVersionMismatch',
+  /**
+   * The session value was not minted by Connect on a worker that shares this worker's session keys: a
+   * field was changed after Connect (another connection or domain, say), its signature is missing or
+   * forged, it was signed with a session key this worker does not have, or a client tried to hand a
+   * workflow sessions in the session header. Connect again in the workflow; when workers disagree, give
+   * every worker the same `TEMPORAL_OKTA_SESSION_KEYS`.
+   */
+  OktaSessionInvalid: 'OktaSessionInvalid',
+  /**
+   * Okta rotated the connection's refresh token but the new one could not be written to the
+   * refresh-token store (disk full, permissions, a shared store that refused the write). The worker
+   * keeps the new token in memory and uses it for the next refresh, so nothing is lost while it runs;
+   * fix the store before the worker restarts. Retryable.
+   */
+  OktaRefreshTokenStoreFailed: 'OktaRefreshTokenStoreFailed',
 } as const;
 
 /** One of the stable error type strings of {@link OktaErrorType}. */
@@ -117,7 +132,7 @@ export type OktaErrorType = (typeof OktaErrorType)[keyof typeof OktaErrorType];
 /**
  * The error types that retrying cannot fix: fix the input, the configuration or the Okta org first.
  * Use it in retry policies: `retry: { nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] }`.
- * The others (OktaRateLimited, OktaUnavailable) are retried.
+ * The others (OktaRateLimited, OktaUnavailable, OktaRefreshTokenStoreFailed) are retried.
  */
 export const NON_RETRYABLE_ERROR_TYPES: readonly OktaErrorType[] = Object.freeze([
   OktaErrorType.OktaInvalidInput,
@@ -138,6 +153,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly OktaErrorType[] = Object.freeze
   OktaErrorType.OktaSessionNotFound,
   OktaErrorType.OktaSessionDisconnected,
   OktaErrorType.OktaSessionVersionMismatch,
+  OktaErrorType.OktaSessionInvalid,
 ]);
 
 /** Whether failures of this type are retried by default. */
