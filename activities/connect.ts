@@ -95,17 +95,6 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
   });
 }
 
-/**
- * Runs Connect's checks 2 to 4 in order (discovery, token and scopes, an authenticated call) and
- * returns the token. Check 1 is {@link checkDomain}.
- */
-export async function authorizeConnection(connection: Connection): Promise<Token> {
-  if (connection.type === 'oauth2') await discoverOrg(connection);
-  const token = await requestScopedToken(connection);
-  await probeApi(connection, token);
-  return token;
-}
-
 export interface ConnectDeps {
   connections: Connections;
   tokens: TokenCache;
@@ -114,17 +103,34 @@ export interface ConnectDeps {
 }
 
 /**
- * The Connect activity (DESIGN section 2): validates the domain and the connection, obtains a token and
- * proves it works, caches the token in this worker under a new session id, and returns the session. The
- * session value carries no secret.
+ * The Connect activity (DESIGN section 2): validates the domain and the connection (discovery always goes
+ * to the network), takes the connection's token from this worker's cache or obtains one, checks its
+ * scopes and proves it works with one call, and returns the session, unsigned (the caller signs it). A
+ * cached token that the probe finds invalid (revoked since) is replaced once; a fresh one is not. The session value carries no secret.
  */
-export async function connect(deps: ConnectDeps, input: ConnectInput): Promise<OktaSession> {
+export async function connect(
+  deps: ConnectDeps,
+  input: ConnectInput,
+): Promise<Omit<OktaSession, 'signature'>> {
   const connection = checkDomain(deps.connections, input.domain, input.connection);
-  const token = await authorizeConnection(connection);
-  const id = randomUUID();
-  await deps.tokens.get(id, async () => token);
+  if (connection.type === 'oauth2') await discoverOrg(connection);
+  let fresh = false;
+  const acquire = () => {
+    fresh = true;
+    return requestScopedToken(connection);
+  };
+  let token = await deps.tokens.get(connection, acquire);
+  try {
+    await probeApi(connection, token);
+  } catch (err) {
+    // A cached token may have been revoked since; a fresh one that Okta refuses is the answer.
+    if (fresh || (err as { type?: string }).type !== OktaErrorType.OktaInvalidToken) throw err;
+    deps.tokens.invalidate(connection, token);
+    token = await deps.tokens.get(connection, acquire);
+    await probeApi(connection, token);
+  }
   return {
-    id,
+    id: randomUUID(),
     name: input.session.name,
     kind: input.session.kind,
     domain: connection.domain,

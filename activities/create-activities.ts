@@ -9,17 +9,25 @@ import * as raw from './actions/raw.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
 import { connect, findConnection } from './connect.js';
-import type { Connections } from './connections.js';
+import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
 import { protectedRequest, requestScopedToken, revokeAccessToken, type Token } from './oauth.js';
 import { OktaClient, type OktaAuthorizer } from './okta-client.js';
+import { createSessionSigner } from './session-signing.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
+import type { CodecKeyring } from '../worker/keys.js';
 
 export interface OktaActivityDeps {
   /** The named connections every worker loads (`loadConnections()`). */
   connections: Connections;
   /** This worker's build id; sessions created by another build are refused (DESIGN section 6). */
   buildId: string;
+  /**
+   * The keys Connect signs sessions with and every action verifies them with (DESIGN section 11): the
+   * payload codec's keyring (`loadCodecKeysFromEnv()`), or a dedicated one (`loadSessionKeysFromEnv()`).
+   * Every worker of a fleet must be given the same keys.
+   */
+  sessionKeys: CodecKeyring;
   /** One per worker process; created here when omitted. */
   tokens?: TokenCache;
   /** Per-request timeout, below the activities' start-to-close timeout. Default 30 s. */
@@ -37,13 +45,18 @@ function invalidInput(activity: string, err: ZodError) {
  * workflow proxies with {@link OktaActivities}.
  *
  * @example
- * const activities = createOktaActivities({ connections: await loadConnections(), buildId: config.buildId });
+ * const activities = createOktaActivities({
+ *   connections: await loadConnections(), buildId: config.buildId, sessionKeys: codecKeys });
  */
 export function createOktaActivities(deps: OktaActivityDeps) {
   const tokens = deps.tokens ?? createTokenCache();
+  const signer = createSessionSigner(deps.sessionKeys);
 
-  /** Resolves a session value to a client for its org, refusing sessions this worker cannot serve. */
-  function sessionContext(value: unknown): ActionContext {
+  /**
+   * A session value checked the way every worker checks it: its shape, Connect's signature (so none of
+   * its fields was changed), and that its connection is configured here for the same domain.
+   */
+  function verifiedSession(value: unknown): { session: OktaSession; connection: Connection } {
     const parsed = OktaSessionSchema.safeParse(value);
     if (!parsed.success) {
       throw oktaFailure(
@@ -52,6 +65,20 @@ export function createOktaActivities(deps: OktaActivityDeps) {
       );
     }
     const session: OktaSession = parsed.data;
+    signer.verify(session);
+    const connection = findConnection(deps.connections, session.connection);
+    if (connection.domain !== session.domain) {
+      throw oktaFailure(
+        OktaErrorType.OktaDomainMismatch,
+        `Session "${session.name}" is for ${session.domain}, but connection "${connection.name}" on this worker is configured for ${connection.domain}.`,
+      );
+    }
+    return { session, connection };
+  }
+
+  /** Resolves a session value to a client for its org, refusing sessions this worker cannot serve. */
+  function sessionContext(value: unknown): ActionContext {
+    const { session, connection } = verifiedSession(value);
     if (session.buildId !== deps.buildId) {
       throw oktaFailure(
         OktaErrorType.OktaSessionVersionMismatch,
@@ -61,18 +88,11 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         { details: [{ sessionBuildId: session.buildId, workerBuildId: deps.buildId }] },
       );
     }
-    const connection = findConnection(deps.connections, session.connection);
-    if (connection.domain !== session.domain) {
-      throw oktaFailure(
-        OktaErrorType.OktaDomainMismatch,
-        `Session "${session.name}" is for ${session.domain}, but connection "${connection.name}" on this worker is configured for ${connection.domain}.`,
-      );
-    }
     const activity = Context.current();
     let current: Token | undefined;
     const authorizer: OktaAuthorizer = {
       async send(url, init) {
-        current = await tokens.get(session.id, () => requestScopedToken(connection));
+        current = await tokens.get(connection, () => requestScopedToken(connection));
         return protectedRequest(connection, current, {
           method: init.method,
           url,
@@ -82,7 +102,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         });
       },
       invalidate() {
-        tokens.invalidate(session.id, current);
+        tokens.invalidate(connection, current);
       },
     };
     return {
@@ -113,21 +133,30 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     async oktaConnect(input) {
       const parsed = ConnectInputSchema.safeParse(input);
       if (!parsed.success) throw invalidInput('oktaConnect', parsed.error);
-      return connect({ connections: deps.connections, tokens, buildId: deps.buildId }, parsed.data);
+      const session = await connect(
+        { connections: deps.connections, tokens, buildId: deps.buildId },
+        parsed.data,
+      );
+      return signer.sign(session);
     },
     async oktaDisconnect(input) {
       const parsed = DisconnectInputSchema.safeParse(input);
       if (!parsed.success) throw invalidInput('oktaDisconnect', parsed.error);
-      const { session } = parsed.data;
-      const connection = deps.connections.get(session.connection);
-      // Take the token out of this worker's cache and revoke it. Another worker that cached a token for
-      // this session never uses it again (workflows refuse a disconnected session); it expires there.
-      const token = tokens.drop(session.id);
-      if (connection && token) {
-        await revokeAccessToken(connection, token).catch(() => {
-          // Revocation is best effort: the token is already out of every cache and expires within the hour.
+      const { session, connection } = verifiedSession(parsed.data.session);
+      // The workflow refuses the session from now on, and tells its running children (workflows/okta.ts).
+      // Here: take the connection's token out of this worker's cache, including one being obtained right
+      // now, and revoke it. Other sessions of the connection on this worker get a fresh token on their
+      // next call; other workers' tokens are not the session's own and expire on their own.
+      for (const token of await tokens.drop(connection)) {
+        await revokeAccessToken(connection, token).catch((err: unknown) => {
+          // Best effort: the session has already ended for the workflow, and the token expires within its
+          // lifetime. Say so in the worker log (the failure's type and message carry no secret).
           Context.current().log.warn('Could not revoke the access token of a disconnected Okta session', {
             session: session.id,
+            error:
+              err instanceof Error
+                ? `${(err as { type?: string }).type ?? err.name}: ${err.message}`
+                : String(err),
           });
         });
       }

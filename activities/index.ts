@@ -2,6 +2,7 @@ export * from './connections.js';
 export * from './failures.js';
 export * from './oauth.js';
 export * from './refresh-token-store.js';
+export * from './session-signing.js';
 export * from './token-cache.js';
 export * from './connect.js';
 export * from './create-activities.js';

@@ -24,6 +24,8 @@ export interface Token {
   /** The access token (or SSWS API token). Not enumerable: `JSON.stringify` and `util.inspect` skip it. */
   readonly accessToken: string;
   readonly tokenType: 'Bearer' | 'DPoP' | 'SSWS';
+  /** The org domain the token was issued for: it is only ever sent to `https://{domain}`. */
+  readonly domain: string;
   /** Epoch milliseconds after which the token is no longer valid; `undefined` for an SSWS token. */
   readonly expiresAt: number | undefined;
   /** The granted scopes (empty for SSWS, which has no scopes). */
@@ -66,12 +68,14 @@ export function connectionFetch(connection: Connection): Fetch {
 function makeToken(fields: {
   accessToken: string;
   tokenType: Token['tokenType'];
+  domain: string;
   expiresAt: number | undefined;
   scopes: readonly string[];
   dpop?: oidc.DPoPHandle;
 }): Token {
   const token = {
     tokenType: fields.tokenType,
+    domain: fields.domain,
     expiresAt: fields.expiresAt,
     scopes: Object.freeze([...fields.scopes]),
   };
@@ -192,6 +196,7 @@ function tokenFromResponse(
   return makeToken({
     accessToken: response.access_token,
     tokenType: type,
+    domain: connection.domain,
     // Without expires_in, assume a short life rather than forever, so the token is re-requested.
     expiresAt: now + (response.expires_in ?? 300) * 1000,
     scopes,
@@ -211,6 +216,7 @@ export async function requestToken(connection: Connection): Promise<Token> {
     return makeToken({
       accessToken: connection.apiToken.reveal(),
       tokenType: 'SSWS',
+      domain: connection.domain,
       expiresAt: undefined,
       scopes: [],
     });
@@ -325,6 +331,15 @@ export async function protectedRequest(
   request: ProtectedRequest,
 ): Promise<Response> {
   const url = new URL(request.url);
+  const origin = `https://${connection.domain}`;
+  if (url.origin !== origin || token.domain !== connection.domain) {
+    // A token is bound to the org it was issued for: it never leaves for another host (DESIGN section 11).
+    throw oktaFailure(
+      OktaErrorType.OktaInvalidInput,
+      `Refusing to send the token of connection "${connection.name}", issued for ${token.domain}, to ${url.origin}: ` +
+        `a token is only ever sent to ${origin}.`,
+    );
+  }
   const headers = new Headers(request.headers);
   if (!headers.has('accept')) headers.set('accept', 'application/json');
   try {

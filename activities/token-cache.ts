@@ -1,28 +1,41 @@
 import type { Token } from './oauth.js';
 
 /**
- * The worker-process token cache of DESIGN section 3: session id -> access token. One token request per
- * session per process while the token is valid; a refresh shortly before expiry; after an invalid-token
- * 401, one fresh token and one retry. It holds tokens only in memory and never logs them.
+ * Who a cached token belongs to: a loaded connection (its name and the org domain it is configured for).
+ * A token is cached under both and handed out only to the very connection object it was obtained for,
+ * and only while its domain is that connection's domain.
+ */
+export interface TokenOwner {
+  readonly name: string;
+  readonly domain: string;
+}
+
+/**
+ * The worker-process token cache of DESIGN section 3 and 11: connection -> access token. Every session
+ * of a connection shares the connection's token in this process, so token requests are bounded by worker
+ * processes, not by sessions or activities: one request per connection per process while the token is
+ * valid, a refresh shortly before expiry, and after an invalid-token 401 one fresh token and one retry.
+ * It holds tokens only in memory and never logs them.
  */
 export interface TokenCache {
   /**
-   * The session's cached token, or a new one from `acquire` on a miss, near expiry or after
+   * The connection's cached token, or a new one from `acquire` on a miss, near expiry or after
    * {@link TokenCache.invalidate}. Concurrent misses share one `acquire` call; a failed `acquire` is not
-   * cached (the next call tries again).
+   * cached (the next call tries again). A token is never returned for another connection object, nor for a
+   * domain other than the one it was issued for.
    */
-  get(sessionId: string, acquire: () => Promise<Token>): Promise<Token>;
+  get(owner: TokenOwner, acquire: () => Promise<Token>): Promise<Token>;
   /**
-   * Forgets the session's token after Okta rejected it. Pass the rejected token so that a token another
+   * Forgets the connection's token after Okta rejected it. Pass the rejected token so that a token another
    * caller already replaced it with is kept.
    */
-  invalidate(sessionId: string, rejected?: Token): void;
+  invalidate(owner: TokenOwner, rejected?: Token): void;
   /**
-   * Forgets the session entirely (Disconnect) and returns the token it held, so the caller can revoke
-   * it; an `acquire` in flight no longer fills the cache.
+   * Forgets the connection's token (Disconnect) and resolves to every token it held: the cached one and
+   * the one a request in flight obtains (which no longer fills the cache), so the caller can revoke them.
    */
-  drop(sessionId: string): Token | undefined;
-  /** Number of sessions with a cached or pending token (for metrics and tests). */
+  drop(owner: TokenOwner): Promise<Token[]>;
+  /** Number of connections with a cached or pending token (for metrics and tests). */
   readonly size: number;
 }
 
@@ -31,14 +44,20 @@ export interface TokenCacheOptions {
   now?: () => number;
   /** Refresh this long before expiry (capped at half the token's lifetime). Default 60. */
   refreshSkewSeconds?: number;
-  /** Upper bound on cached sessions; expired entries go first, then the oldest. Default 10 000. */
+  /** Upper bound on cached connections; expired entries go first, then the oldest. Default 1 000. */
   maxEntries?: number;
 }
 
 interface Entry {
+  owner: TokenOwner;
   token?: Token;
   obtainedAt?: number;
   pending?: Promise<Token>;
+}
+
+/** The cache key: a connection's name and domain, which no name or domain can forge (neither holds NUL). */
+function keyOf(owner: TokenOwner): string {
+  return `${owner.name}\u0000${owner.domain}`;
 }
 
 /**
@@ -46,17 +65,17 @@ interface Entry {
  *
  * @example
  * const tokens = createTokenCache();
- * const token = await tokens.get(session.id, () => requestToken(connection));
+ * const token = await tokens.get(connection, () => requestToken(connection));
  */
 export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const now = options.now ?? Date.now;
   const skewMs = (options.refreshSkewSeconds ?? 60) * 1000;
-  const maxEntries = options.maxEntries ?? 10_000;
+  const maxEntries = options.maxEntries ?? 1_000;
   const entries = new Map<string, Entry>();
 
   function isFresh(entry: Entry, at: number): boolean {
     const { token, obtainedAt } = entry;
-    if (!token) return false;
+    if (!token || token.domain !== entry.owner.domain) return false;
     if (token.expiresAt === undefined) return true;
     const lifetime = token.expiresAt - (obtainedAt ?? at);
     return at < token.expiresAt - Math.min(skewMs, Math.max(0, lifetime / 2));
@@ -65,60 +84,78 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   function evict(): void {
     if (entries.size <= maxEntries) return;
     const at = now();
-    for (const [id, entry] of entries) {
-      if (!entry.pending && !isFresh(entry, at)) entries.delete(id);
+    for (const [key, entry] of entries) {
+      if (!entry.pending && !isFresh(entry, at)) entries.delete(key);
     }
-    for (const id of entries.keys()) {
+    for (const key of entries.keys()) {
       if (entries.size <= maxEntries) break;
-      entries.delete(id);
+      entries.delete(key);
     }
   }
 
-  function get(sessionId: string, acquire: () => Promise<Token>): Promise<Token> {
-    let entry = entries.get(sessionId);
+  /** The entry of exactly this connection object; an entry left by another object of the same name goes. */
+  function entryOf(owner: TokenOwner): Entry | undefined {
+    const key = keyOf(owner);
+    const entry = entries.get(key);
+    if (entry && entry.owner !== owner) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function get(owner: TokenOwner, acquire: () => Promise<Token>): Promise<Token> {
+    const key = keyOf(owner);
+    let entry = entryOf(owner);
     if (entry && isFresh(entry, now())) return Promise.resolve(entry.token!);
     if (entry?.pending) return entry.pending;
     if (!entry) {
-      entry = {};
-      entries.set(sessionId, entry);
+      entry = { owner };
+      entries.set(key, entry);
     }
-    const owner = entry;
-    const pending = (async () => acquire())().then(
+    const current = entry;
+    const pending = (async () => {
+      const token = await acquire();
+      if (token.domain !== owner.domain) {
+        throw new Error(`a token for ${token.domain} was obtained for a connection of ${owner.domain}`);
+      }
+      return token;
+    })().then(
       (token) => {
-        if (entries.get(sessionId) === owner && owner.pending === pending) {
-          owner.token = token;
-          owner.obtainedAt = now();
-          owner.pending = undefined;
+        if (entries.get(key) === current && current.pending === pending) {
+          current.token = token;
+          current.obtainedAt = now();
+          current.pending = undefined;
         }
         return token;
       },
       (err: unknown) => {
-        if (owner.pending === pending) owner.pending = undefined;
-        if (entries.get(sessionId) === owner && !owner.token) entries.delete(sessionId);
+        if (current.pending === pending) current.pending = undefined;
+        if (entries.get(key) === current && !current.token) entries.delete(key);
         throw err;
       },
     );
-    owner.pending = pending;
+    current.pending = pending;
     evict();
     return pending;
   }
 
-  function invalidate(sessionId: string, rejected?: Token): void {
-    const entry = entries.get(sessionId);
-    if (!entry) return;
-    if (rejected === undefined || entry.token === rejected) {
-      entry.token = undefined;
-      entry.obtainedAt = undefined;
-    }
-  }
-
   return {
     get,
-    invalidate,
-    drop(sessionId) {
-      const token = entries.get(sessionId)?.token;
-      entries.delete(sessionId);
-      return token;
+    invalidate(owner, rejected) {
+      const entry = entryOf(owner);
+      if (!entry) return;
+      if (rejected === undefined || entry.token === rejected) {
+        entry.token = undefined;
+        entry.obtainedAt = undefined;
+      }
+    },
+    async drop(owner) {
+      const entry = entryOf(owner);
+      if (!entry) return [];
+      entries.delete(keyOf(owner));
+      const inFlight = await entry.pending?.catch(() => undefined);
+      return [entry.token, inFlight].filter((token): token is Token => token !== undefined);
     },
     get size() {
       return entries.size;

@@ -139,7 +139,7 @@ async function tokenCacheBenchmark(): Promise<Measured> {
         'cached token (one token request per session)',
         async () => {
           for (let i = 0; i < calls; i++) {
-            const token = await tokens.get('bench-session', () => requestToken(connection));
+            const token = await tokens.get(connection, () => requestToken(connection));
             await (await protectedRequest(connection, token, { method: 'GET', url })).arrayBuffer();
           }
         },

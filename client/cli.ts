@@ -333,7 +333,7 @@ function workerCommand(program: Command): void {
     .description(
       'Run a temporal-okta worker configured from the environment until Ctrl-C: Temporal connection ' +
         `(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key), ${CONNECTIONS_ENV_VAR}, ${CODEC_KEYS_ENV} or ` +
-        `${CODEC_KEYS_FILE_ENV}, TEMPORAL_OKTA_TASK_QUEUE, TEMPORAL_OKTA_DEPLOYMENT_NAME, TEMPORAL_OKTA_BUILD_ID.`,
+        `${CODEC_KEYS_FILE_ENV}, TEMPORAL_OKTA_SESSION_KEYS (default: derived from the codec keys), TEMPORAL_OKTA_TASK_QUEUE, TEMPORAL_OKTA_DEPLOYMENT_NAME, TEMPORAL_OKTA_BUILD_ID.`,
     )
     .action(async (_raw: unknown, command: Command) => {
       const out = stdoutOf(command);
@@ -343,6 +343,7 @@ function workerCommand(program: Command): void {
       const { createOktaWorker } = await import('../worker/create-worker.js');
       const { createDataConverter } = await import('../worker/data-converter.js');
       const { loadCodecKeysFromEnv } = await import('../worker/keys.js');
+      const { loadSessionKeysFromEnv } = await import('../activities/session-signing.js');
       const { connectToTemporal } = await import('./temporal-server.js');
       let target;
       try {
@@ -360,7 +361,11 @@ function workerCommand(program: Command): void {
           connection: target.nativeConnection,
           namespace: target.namespace,
           config,
-          activities: createOktaActivities({ connections, buildId: config.buildId }),
+          activities: createOktaActivities({
+            connections,
+            buildId: config.buildId,
+            sessionKeys: loadSessionKeysFromEnv() ?? keys,
+          }),
           dataConverter: createDataConverter(keys),
         });
         writeLine(

@@ -181,7 +181,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         connection: temporal.nativeConnection,
         namespace: temporal.namespace,
         config,
-        activities: createOktaActivities({ connections: okta.connections, buildId }),
+        // Sessions are signed with a key derived from the demo's codec key: nothing more to configure.
+        activities: createOktaActivities({ connections: okta.connections, buildId, sessionKeys: keys }),
         dataConverter,
       }),
       signal,

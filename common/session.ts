@@ -24,6 +24,12 @@ export const OktaSessionSchema = z.object({
   /** ISO 8601 creation time. */
   createdAt: z.string().min(1),
   createdBy: z.object({ workflowId: z.string(), runId: z.string() }),
+  /**
+   * Connect's signature over every other field (`v1:<key id>:<HMAC>`), checked by every worker before it
+   * uses the session. Not a secret. Optional here only so that histories of older builds still replay;
+   * activities refuse a session without it.
+   */
+  signature: z.string().optional(),
 });
 export type OktaSession = z.infer<typeof OktaSessionSchema>;
 

@@ -13,6 +13,7 @@ import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { act, connectVariable } from './workflows.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 export const BUILD_ID = 'actions-test-build';
@@ -42,6 +43,8 @@ export async function startActionsHarness(
     seedUsers?: number;
     wrap?: (activities: ReturnType<typeof createOktaActivities>) => object;
     requestTimeoutMs?: number;
+    /** The workflows module to bundle; default this folder's `workflows.ts` (other modules re-export it). */
+    workflowsPath?: string;
     workerOptions?: Partial<WorkerOptions>;
   } = {},
 ): Promise<ActionsHarness> {
@@ -53,12 +56,13 @@ export async function startActionsHarness(
   const activities = createOktaActivities({
     connections: await loadConnections({ file }),
     buildId: BUILD_ID,
+    sessionKeys: testSessionKeys(),
     requestTimeoutMs: options.requestTimeoutMs,
   });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath,
+    workflowsPath: options.workflowsPath ?? workflowsPath,
     activities: options.wrap ? options.wrap(activities) : activities,
     interceptors: { workflowModules: [SESSION_INTERCEPTORS_MODULE] },
     ...options.workerOptions,

@@ -8,6 +8,10 @@ import type { ConnectInput } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
 import { EXTRA_CONNECTIONS, rejectionOf, startConnectTestOrg, type ConnectTestOrg } from './org.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
+
+/** One session keyring for every worker of this file, as a fleet shares one. */
+const sessionKeys = testSessionKeys();
 
 /**
  * The Connect activity (DESIGN section 2) called directly, as a worker runs it: real connections file,
@@ -31,7 +35,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   tokens = createTokenCache();
-  activities = createOktaActivities({ connections: t.connections, buildId: BUILD_ID, tokens });
+  activities = createOktaActivities({ connections: t.connections, buildId: BUILD_ID, sessionKeys, tokens });
   await t.controls.clearRequests();
 });
 afterEach(async () => {
@@ -111,9 +115,13 @@ describe('Connect with each grant and client authentication', () => {
   it('client credentials with private_key_jwt: a Bearer token with the four okta.* scopes, one token request', async () => {
     const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.service));
     expect([...session.scopes].sort()).toEqual(ALL_SCOPES);
-    expect((await tokens.get(session.id, () => Promise.reject(new Error('not cached')))).tokenType).toBe(
-      'Bearer',
-    );
+    expect(
+      (
+        await tokens.get(t.connections.get(session.connection)!, () =>
+          Promise.reject(new Error('not cached')),
+        )
+      ).tokenType,
+    ).toBe('Bearer');
     const { requests } = await t.controls.requests();
     expect(requests.filter((r) => r.path === '/oauth2/v1/token').map((r) => [r.grantType, r.status])).toEqual(
       [['client_credentials', 200]],
@@ -122,9 +130,13 @@ describe('Connect with each grant and client authentication', () => {
 
   it('client credentials with DPoP: a DPoP-bound token that passed the API probe', async () => {
     const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.dpop));
-    expect((await tokens.get(session.id, () => Promise.reject(new Error('not cached')))).tokenType).toBe(
-      'DPoP',
-    );
+    expect(
+      (
+        await tokens.get(t.connections.get(session.connection)!, () =>
+          Promise.reject(new Error('not cached')),
+        )
+      ).tokenType,
+    ).toBe('DPoP');
     const probe = (await t.controls.requests()).requests.find((r) => r.path === '/api/v1/users');
     expect(probe?.status).toBe(200);
   });
@@ -299,7 +311,11 @@ describe('Connect to an org served under a custom domain', () => {
 
   beforeAll(async () => {
     custom = await startConnectTestOrg({ domain: CUSTOM });
-    customActivities = createOktaActivities({ connections: custom.connections, buildId: BUILD_ID });
+    customActivities = createOktaActivities({
+      connections: custom.connections,
+      buildId: BUILD_ID,
+      sessionKeys,
+    });
   });
   afterAll(async () => {
     await custom?.close();

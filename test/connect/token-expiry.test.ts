@@ -16,6 +16,7 @@ import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
 import { activityFailureOf, startedAttempts } from './history.js';
 import { startConnectTestOrg, type ConnectTestOrg } from './org.js';
 import { getAcrossSleep, type FixtureActivities } from './workflows.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
 
 /**
  * A session outliving its access token, on the time-skipping test server.
@@ -90,7 +91,12 @@ beforeAll(async () => {
     taskQueue,
     workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
     activities: onServerClock({
-      ...createOktaActivities({ connections: t.connections, buildId: 'token-expiry-test', tokens }),
+      ...createOktaActivities({
+        connections: t.connections,
+        buildId: 'token-expiry-test',
+        sessionKeys: testSessionKeys(),
+        tokens,
+      }),
       ...fixtureActivities(),
     }),
     interceptors: { workflowModules: [SESSION_INTERCEPTORS_MODULE] },

@@ -19,6 +19,7 @@ import {
   sessionsEndToEnd,
   type Target,
 } from './workflows.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
 
 /**
  * Connect, sessions and Disconnect in workflows on the dev server, with the real activities against the
@@ -82,7 +83,11 @@ beforeAll(async () => {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
-    activities: createOktaActivities({ connections: t.connections, buildId: 'connect-workflows-test' }),
+    activities: createOktaActivities({
+      connections: t.connections,
+      buildId: 'connect-workflows-test',
+      sessionKeys: testSessionKeys(),
+    }),
     interceptors: { workflowModules: [SESSION_INTERCEPTORS_MODULE] },
   });
   running = worker.run();
@@ -140,8 +145,9 @@ describe('a workflow sees Connect fail with the stable type, after one attempt',
 });
 
 describe('a workflow retries a retryable Connect failure', () => {
-  it('connects on the second attempt after the token endpoint answered 503 once', async () => {
-    await t.controls.addFault({ pathPrefix: '/oauth2/v1/token', status: 503, count: 1 });
+  it('connects on the second attempt after discovery answered 503 once', async () => {
+    // Discovery, not the token endpoint: the worker may already hold the connection's token.
+    await t.controls.addFault({ pathPrefix: '/.well-known/', status: 503, count: 1 });
     const workflowId = `connectWith-${randomUUID()}`;
     workflowIds.push(workflowId);
     const session = await env.client.workflow.execute(connectWith, {

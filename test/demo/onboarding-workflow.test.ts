@@ -8,6 +8,7 @@ import { promoteBuild } from '../../client/deployments.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { createOktaWorker } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
 
 /** The sample workflows check their input again at the workflow boundary (a client may skip its own check). */
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   worker = await createOktaWorker({
     connection: env.nativeConnection,
     config: { taskQueue, deploymentName: taskQueue, buildId },
-    activities: createOktaActivities({ connections: new Map(), buildId }),
+    activities: createOktaActivities({ connections: new Map(), buildId, sessionKeys: testSessionKeys() }),
   });
   running = worker.run();
   client = env.client;

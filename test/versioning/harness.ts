@@ -15,6 +15,10 @@ import { writeEmulatorConnections } from '../../emulator/connections.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { bundleOktaWorkflows, createOktaWorker } from '../../worker/create-worker.js';
 import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
+
+/** One session keyring for every worker of this file, as a fleet shares one. */
+const sessionKeys = testSessionKeys();
 
 const { VersioningBehavior } = temporal.api.enums.v1;
 
@@ -84,7 +88,7 @@ export async function startBuildWorker(
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     config: { taskQueue, deploymentName, buildId },
-    activities: createOktaActivities({ connections, buildId }),
+    activities: createOktaActivities({ connections, buildId, sessionKeys }),
     workerOptions: { workflowBundle },
   });
   const running = worker.run();

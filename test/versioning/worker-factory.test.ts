@@ -15,6 +15,10 @@ import {
   type OktaOrg,
 } from './harness.js';
 import { declaredPinned, globalToGrandchild, undeclared } from './workflows.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
+
+/** One session keyring for every worker of this file, as a fleet shares one. */
+const sessionKeys = testSessionKeys();
 
 describe('createOktaWorker', () => {
   let env: TestWorkflowEnvironment;
@@ -47,7 +51,7 @@ describe('createOktaWorker', () => {
     const worker = await createOktaWorker({
       connection: env.nativeConnection,
       config: { taskQueue, deploymentName, buildId },
-      activities: createOktaActivities({ connections: org.connections, buildId }),
+      activities: createOktaActivities({ connections: org.connections, buildId, sessionKeys }),
       workflowsPath,
     });
 
@@ -68,7 +72,7 @@ describe('createOktaWorker', () => {
     const worker = await createOktaWorker({
       connection: env.nativeConnection,
       config: { taskQueue, deploymentName, buildId },
-      activities: createOktaActivities({ connections: org.connections, buildId }),
+      activities: createOktaActivities({ connections: org.connections, buildId, sessionKeys }),
       workerOptions: {
         workflowBundle: await bundleFixtures(),
         workerDeploymentOptions: {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectInput, OktaActivities, OktaUser } from '../../common/contract.js';
 import type { OktaSession } from '../../common/session.js';
+import { createSessionSigner } from '../../activities/session-signing.js';
+import { testSessionKeys } from '../helpers/session-keys.js';
 
 /** A connection name for which the fake Connect returns an extra `accessToken` field. */
 export const LEAKY_CONNECTION = 'leaky-connection';
@@ -22,9 +24,10 @@ export type SessionActivities = Pick<OktaActivities, 'oktaConnect' | 'oktaDiscon
 
 export function createFakeOktaActivities(): { activities: SessionActivities; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
+  const signer = createSessionSigner(testSessionKeys());
   const activities: SessionActivities = {
     async oktaConnect(input: ConnectInput): Promise<OktaSession> {
-      const session: OktaSession = {
+      const session: OktaSession = signer.sign({
         id: randomUUID(),
         name: input.session.name,
         kind: input.session.kind,
@@ -34,7 +37,7 @@ export function createFakeOktaActivities(): { activities: SessionActivities; cal
         buildId: 'fake-build',
         createdAt: new Date().toISOString(),
         createdBy: { workflowId: input.workflowId, runId: input.runId },
-      };
+      });
       calls.push({ activity: 'oktaConnect', session, input });
       // A misbehaving Connect for one connection name: its result carries a field that is not an OktaSession's.
       if (input.connection === LEAKY_CONNECTION)
