@@ -1,6 +1,10 @@
 import {
   ApplicationFailure,
   defaultPayloadConverter,
+  defineSignal,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
   type ContinueAsNewInput,
   type Headers,
   type Next,
@@ -47,6 +51,33 @@ export function decodeSessionsHeader(payload: Headers[string]): OktaSession[] {
   return parsed.data;
 }
 
+/**
+ * The signal a workflow's Disconnect sends to the child workflows it started that are still running, and
+ * that each of them passes on to its own: the session ends in the whole tree, whichever workers run it.
+ */
+export const SESSION_DISCONNECTED_SIGNAL = 'temporal-okta-session-disconnected';
+const sessionDisconnected = defineSignal<[{ sessionId: string }]>(SESSION_DISCONNECTED_SIGNAL);
+
+/** The ids of the child workflows this workflow started that have not completed yet (per execution). */
+const runningChildren = new Set<string>();
+
+/** Whether this workflow has child workflows still running, which a Disconnect must reach. */
+export function hasRunningChildren(): boolean {
+  return runningChildren.size > 0;
+}
+
+/**
+ * Tells every running child workflow that the session ended; they refuse it from then on and tell their
+ * own children. A child that completed meanwhile is skipped.
+ */
+export async function endSessionInChildren(sessionId: string): Promise<void> {
+  await Promise.allSettled(
+    [...runningChildren].map((id) =>
+      getExternalWorkflowHandle(id).signal(sessionDisconnected, { sessionId }),
+    ),
+  );
+}
+
 /** The caller's headers with this workflow's current global sessions in the session header (or none). */
 function withGlobalSessions(headers: Headers): Headers {
   const { [SESSIONS_HEADER]: _previous, ...others } = headers;
@@ -54,25 +85,56 @@ function withGlobalSessions(headers: Headers): Headers {
   return globals.length === 0 ? others : { ...others, [SESSIONS_HEADER]: encodeSessionsHeader(globals) };
 }
 
-/** Registers the global sessions the parent (or the previous run) propagated, before the workflow body runs. */
+/**
+ * Registers the global sessions the parent (or the previous run) propagated, before the workflow body
+ * runs, and ends a session when a parent's Disconnect says so. The session header is accepted only from a
+ * parent workflow or a previous run: a client's start cannot hand a workflow sessions.
+ */
 export class OktaSessionsInboundInterceptor implements WorkflowInboundCallsInterceptor {
   async execute(
     input: WorkflowExecuteInput,
     next: Next<WorkflowInboundCallsInterceptor, 'execute'>,
   ): Promise<unknown> {
+    setHandler(sessionDisconnected, async ({ sessionId }) => {
+      sessions.disconnect(sessionId);
+      await endSessionInChildren(sessionId);
+    });
     const header = input.headers[SESSIONS_HEADER];
-    if (header) sessions.inherit(decodeSessionsHeader(header));
+    if (header) {
+      const { parent, continuedFromExecutionRunId } = workflowInfo();
+      if (!parent && !continuedFromExecutionRunId) {
+        throw ApplicationFailure.create({
+          type: OktaErrorType.OktaSessionInvalid,
+          message:
+            `This workflow was started with the '${SESSIONS_HEADER}' header, which only a parent workflow or a ` +
+            'previous run (continue-as-new) may set. A client cannot hand a workflow Okta sessions: connect in ' +
+            'the workflow with okta.connect, or start it as a child of the workflow that holds the global session.',
+          nonRetryable: true,
+        });
+      }
+      sessions.inherit(decodeSessionsHeader(header));
+    }
     return next(input);
   }
 }
 
 /** Propagates the global sessions to every child workflow and across continue-as-new. */
 export class OktaSessionsOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
-  startChildWorkflowExecution(
+  async startChildWorkflowExecution(
     input: StartChildWorkflowExecutionInput,
     next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>,
   ): Promise<[Promise<string>, Promise<unknown>]> {
-    return next({ ...input, headers: withGlobalSessions(input.headers) });
+    const [started, completed] = await next({ ...input, headers: withGlobalSessions(input.headers) });
+    const { workflowId } = input.options;
+    started.then(
+      () => runningChildren.add(workflowId),
+      () => undefined,
+    );
+    completed.then(
+      () => runningChildren.delete(workflowId),
+      () => runningChildren.delete(workflowId),
+    );
+    return [started, completed];
   }
 
   continueAsNew(

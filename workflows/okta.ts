@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  patched,
   proxyActivities,
   workflowInfo,
   type ActivityOptions,
@@ -10,6 +11,7 @@ import type { Page } from '../common/actions.js';
 import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../common/errors.js';
 import { DEFAULT_SESSION_NAME, OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as A from '../common/actions.js';
+import { endSessionInChildren, hasRunningChildren } from './interceptors.js';
 import { sessions, type SessionRef } from './sessions.js';
 import { parseInput } from './validation.js';
 
@@ -178,9 +180,11 @@ async function connect(options: ConnectOptions): Promise<OktaSession> {
 }
 
 /**
- * Ends a session: the worker drops its token (and revokes it where the grant allows), and this workflow
- * refuses it afterwards, by name and by value. A disconnected global session is no longer propagated to
- * child workflows started afterwards.
+ * Ends a session: this workflow refuses it afterwards, by name and by value, and so does every child
+ * workflow it started that is still running (and their children): they are told by a signal, whichever
+ * worker runs them. A disconnected global session is no longer propagated to children started afterwards.
+ * The worker that runs the Disconnect activity drops the connection's token from its cache and revokes it
+ * where the grant allows. An action already scheduled on the session may still complete.
  *
  * @param session a name or an OktaSession value; default `default`
  */
@@ -190,8 +194,14 @@ async function disconnect(
 ): Promise<void> {
   const resolved = sessions.resolve(session, 'okta.disconnect');
   await activities(options.activityOptions).oktaDisconnect({ session: resolved });
-  sessions.disconnect(resolved);
+  sessions.disconnect(resolved.id);
+  // Histories recorded before Disconnect reached running children replay without the signals.
+  if (hasRunningChildren() && patched(DISCONNECT_REACHES_CHILDREN_PATCH))
+    await endSessionInChildren(resolved.id);
 }
+
+/** The patch id under which Disconnect signals running children (see {@link disconnect}). */
+const DISCONNECT_REACHES_CHILDREN_PATCH = 'temporal-okta-disconnect-reaches-children';
 
 /**
  * The OktaSession a name (local first, then global) or value stands for here, e.g. to pass a global

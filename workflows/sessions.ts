@@ -76,12 +76,15 @@ export class SessionRegistry {
     return session;
   }
 
-  /** Ends a session in this workflow: unregisters it and refuses it from now on, by name and by value. */
-  disconnect(session: OktaSession): void {
-    this.#disconnected.add(session.id);
+  /**
+   * Ends a session in this workflow (by its id: Disconnect here, or a parent's Disconnect reaching this
+   * child): unregisters it and refuses it from now on, by name and by value.
+   */
+  disconnect(sessionId: string): void {
+    this.#disconnected.add(sessionId);
     for (const map of [this.#local, this.#global]) {
       for (const [name, registered] of map) {
-        if (registered.id !== session.id) continue;
+        if (registered.id !== sessionId) continue;
         map.delete(name);
         this.#disconnectedNames.add(name);
       }

@@ -1,5 +1,6 @@
 /** Workflows that specify the workflow-side session API; bundled by the tests in this folder. */
-import { continueAsNew, executeChild, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, executeChild, workflowInfo } from '@temporalio/workflow';
+import { OktaErrorType } from '../../common/errors.js';
 import { okta, type ConnectOptions, type OktaSession, type SessionRef } from '../../workflows/index.js';
 
 const org = { domain: 'companyabc.okta.com', connection: 'okta-automation' } as const;
@@ -127,7 +128,9 @@ export async function globalAcrossContinueAsNew(run: 'first' | 'second' = 'first
   let localVisible = true;
   try {
     okta.session('private');
-  } catch {
+  } catch (err) {
+    // Only "not found" means not visible; any other error is a failure of its own.
+    if (!(err instanceof ApplicationFailure && err.type === OktaErrorType.OktaSessionNotFound)) throw err;
     localVisible = false;
   }
   return {
