@@ -92,15 +92,23 @@ export async function variableToChild(): Promise<{
 }
 pinned(variableToChild);
 
-/** First run: connects global 'okta', then continues as new. Second run: works on 'okta' by name. */
+/**
+ * First run: connects global 'okta', then continues as new, passing on the id Connect returned. Second
+ * run: works on 'okta' by name, and reports the first run's id beside its own.
+ */
 export async function globalAcrossContinueAsNew(
-  run: 'first' | 'second' = 'first',
-): Promise<{ session: OktaSession; work: OktaWork; runId: string }> {
-  if (run === 'first') {
-    await okta.connect({ ...org, session: { global: 'okta' } });
-    await continueAsNew<typeof globalAcrossContinueAsNew>('second');
+  connectedId?: string,
+): Promise<{ session: OktaSession; work: OktaWork; runId: string; connectedId: string }> {
+  if (connectedId === undefined) {
+    const { id } = await okta.connect({ ...org, session: { global: 'okta' } });
+    await continueAsNew<typeof globalAcrossContinueAsNew>(id);
   }
-  return { session: okta.session('okta'), work: await createUserOn('okta'), runId: workflowInfo().runId };
+  return {
+    session: okta.session('okta'),
+    work: await createUserOn('okta'),
+    runId: workflowInfo().runId,
+    connectedId: connectedId!,
+  };
 }
 pinned(globalAcrossContinueAsNew);
 
