@@ -102,7 +102,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         });
       },
       invalidate() {
-        tokens.invalidate(connection, current);
+        return tokens.invalidate(connection, current);
       },
     };
     return {

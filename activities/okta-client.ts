@@ -12,8 +12,12 @@ export interface OktaAuthorizer {
     url: URL,
     init: { method: string; headers: Headers; body?: string; signal: AbortSignal },
   ): Promise<Response>;
-  /** Forgets the current token after Okta called it invalid; the next `send` uses a fresh one. */
-  invalidate(): void;
+  /**
+   * Forgets the current token after Okta called it invalid; the next `send` uses a fresh one. Returns
+   * true when the refused token was still the one in use (Okta really refused it), false when another
+   * call had already replaced it or a Disconnect had dropped it meanwhile.
+   */
+  invalidate(): boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -60,6 +64,8 @@ export interface OktaClientOptions {
 /** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
 export const RATE_LIMIT_MARGIN_MS = 1_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The most invalid-token retries of one request: one for a refused token, the rest for replaced ones. */
+const MAX_TOKEN_RETRIES = 3;
 
 /**
  * A thin Management API client: one request at a time, Okta's errors mapped to typed failures, one
@@ -77,10 +83,14 @@ export class OktaClient {
   async request<T>(req: OktaRequest): Promise<OktaResponse<T>> {
     const url = this.url(req);
     let response = await this.send(url, req);
-    if (response.status === 401 && (await isInvalidToken(response))) {
-      // The token expired or was revoked early: one fresh token, one retry (DESIGN section 3).
+    // An invalid-token 401: the token expired or was revoked early. One fresh token, one retry (DESIGN
+    // section 3). A token that was already replaced, or dropped by a Disconnect on this worker while the
+    // request was in flight, was not refused on its own account: that retry does not count, up to a bound.
+    let refused = 0;
+    for (let retry = 0; retry < MAX_TOKEN_RETRIES && response.status === 401; retry++) {
+      if (!(await isInvalidToken(response))) break;
+      if (this.options.authorizer.invalidate() && ++refused > 1) break;
       await response.body?.cancel(); // release the connection of the refused answer
-      this.options.authorizer.invalidate();
       response = await this.send(url, req);
     }
     const body = await readBody(response);

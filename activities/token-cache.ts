@@ -27,9 +27,10 @@ export interface TokenCache {
   get(owner: TokenOwner, acquire: () => Promise<Token>): Promise<Token>;
   /**
    * Forgets the connection's token after Okta rejected it. Pass the rejected token so that a token another
-   * caller already replaced it with is kept.
+   * caller already replaced it with is kept. Returns true when the rejected token was the cached one (or
+   * none was given), false when it had already been replaced or dropped.
    */
-  invalidate(owner: TokenOwner, rejected?: Token): void;
+  invalidate(owner: TokenOwner, rejected?: Token): boolean;
   /**
    * Forgets the connection's token (Disconnect) and resolves to every token it held: the cached one and
    * the one a request in flight obtains (which no longer fills the cache), so the caller can revoke them.
@@ -144,11 +145,11 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     get,
     invalidate(owner, rejected) {
       const entry = entryOf(owner);
-      if (!entry) return;
-      if (rejected === undefined || entry.token === rejected) {
-        entry.token = undefined;
-        entry.obtainedAt = undefined;
-      }
+      if (!entry) return false;
+      if (rejected !== undefined && entry.token !== rejected) return false;
+      entry.token = undefined;
+      entry.obtainedAt = undefined;
+      return true;
     },
     async drop(owner) {
       const entry = entryOf(owner);
