@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
 import { OktaDomainError, parseOktaDomain } from '../common/domain.js';
+import { fileRefreshTokenStore, type RefreshTokenStore } from './refresh-token-store.js';
 import type { TransportOptions } from './transport.js';
 
 /**
@@ -104,7 +105,13 @@ export type Grant =
       readonly type: 'authorization_code';
       /** The sign-in redirect URI registered on the Okta app; the CLI listens on it once. */
       readonly redirectUri: string;
+      /** The configured file (`refreshTokenStore` in the JSON) and its encryption key. */
       readonly refreshTokenStore: RefreshTokenStoreConfig;
+      /**
+       * Where refreshes read and write the refresh token: the file store, or the store that
+       * {@link ParseConnectionsOptions.refreshTokenStore} made for this connection.
+       */
+      readonly store: RefreshTokenStore;
     };
 
 interface ConnectionBase {
@@ -286,7 +293,20 @@ export interface ParseConnectionsOptions {
   baseDir: string;
   /** Environment for `{ "env": ... }` references. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Makes the refresh-token store of each authorization-code connection. Default: the encrypted file
+   * at `refreshTokenStore.path` ({@link fileRefreshTokenStore}), which serves the processes of one
+   * host. Give a store shared by every host (a database row with compare-and-swap and a lock) when
+   * workers on several hosts refresh the same connection; the README's "Production setup" says why.
+   */
+  refreshTokenStore?: RefreshTokenStoreFactory;
 }
+
+/** Makes the refresh-token store of a connection, from its name and its configured file and key. */
+export type RefreshTokenStoreFactory = (
+  connection: string,
+  config: RefreshTokenStoreConfig,
+) => RefreshTokenStore;
 
 /** A path from the configuration: absolute as written, or relative to the configuration's directory. */
 function configPath(path: string, options: ParseConnectionsOptions): string {
@@ -520,13 +540,15 @@ async function parseOne(
       );
     }
     if (key && keyText) {
+      const refreshTokenStore: RefreshTokenStoreConfig = {
+        path: configPath(data.grant.refreshTokenStore.path, options),
+        encryptionKey: new Secret(key, keyText.source),
+      };
       grant = {
         type: 'authorization_code',
         redirectUri: data.grant.redirectUri,
-        refreshTokenStore: {
-          path: configPath(data.grant.refreshTokenStore.path, options),
-          encryptionKey: new Secret(key, keyText.source),
-        },
+        refreshTokenStore,
+        store: (options.refreshTokenStore ?? fileRefreshTokenStore)(name, refreshTokenStore),
       };
     }
   }
@@ -578,12 +600,13 @@ function rootField(issue: ConnectionConfigIssue): ConnectionConfigIssue {
 
 /**
  * Loads the connections file: `source.file`, or the path in `TEMPORAL_OKTA_CONNECTIONS`. Relative paths
- * inside it are resolved against the file's directory.
+ * inside it are resolved against the file's directory. `source.refreshTokenStore` plugs in a
+ * refresh-token store of your own (see {@link ParseConnectionsOptions.refreshTokenStore}).
  *
  * @throws {ConnectionConfigError} when the file is missing, not JSON, or invalid.
  */
 export async function loadConnections(
-  source: { file?: string; env?: NodeJS.ProcessEnv } = {},
+  source: { file?: string; env?: NodeJS.ProcessEnv; refreshTokenStore?: RefreshTokenStoreFactory } = {},
 ): Promise<Connections> {
   const env = source.env ?? process.env;
   const file = source.file ?? env[CONNECTIONS_ENV_VAR];
@@ -623,7 +646,11 @@ export async function loadConnections(
     );
   }
   try {
-    return await parseConnections(json, { baseDir: dirname(path), env });
+    return await parseConnections(json, {
+      baseDir: dirname(path),
+      env,
+      ...(source.refreshTokenStore ? { refreshTokenStore: source.refreshTokenStore } : {}),
+    });
   } catch (err) {
     if (err instanceof ConnectionConfigError) throw new ConnectionConfigError(err.issues, path);
     throw err;

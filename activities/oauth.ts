@@ -2,14 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApplicationFailure } from '@temporalio/common';
 import * as oidc from 'openid-client';
 import { OktaErrorType } from '../common/errors.js';
-import type { Connection, OAuthConnection } from './connections.js';
+import { Secret, type Connection, type OAuthConnection } from './connections.js';
 import { oktaFailure } from './failures.js';
 import { rateLimitResetDelayMs } from './okta-client.js';
-import {
-  fileRefreshTokenStore,
-  RefreshTokenStoreError,
-  type RefreshTokenStore,
-} from './refresh-token-store.js';
+import { RefreshTokenStoreError, type RefreshTokenStore } from './refresh-token-store.js';
 import { createFetch, type Fetch } from './transport.js';
 
 /**
@@ -42,9 +38,16 @@ interface ConnectionState {
   configuration?: Promise<oidc.Configuration>;
   dpopKeys?: Promise<oidc.CryptoKeyPair>;
   dpopHandle?: oidc.DPoPHandle;
-  store?: RefreshTokenStore;
+  /** A rotated refresh token the store refused: the next refresh writes it first, then uses it. */
+  unstored?: UnstoredRefreshToken;
   /** Tail of the per-connection refresh queue: refreshes run one at a time within a process. */
   refreshQueue: Promise<unknown>;
+}
+
+interface UnstoredRefreshToken {
+  /** The token it replaces, which the store still holds. */
+  readonly replaced: Secret<string>;
+  readonly token: Secret<string>;
 }
 
 // Per-connection runtime state (fetch, discovered metadata, DPoP key pair, refresh queue). Keyed by the
@@ -170,9 +173,60 @@ function storeOf(connection: OAuthConnection): RefreshTokenStore {
   if (connection.grant.type !== 'authorization_code') {
     throw new Error(`connection "${connection.name}" does not use the authorization code grant`);
   }
-  const state = stateOf(connection);
-  state.store ??= fileRefreshTokenStore(connection.name, connection.grant.refreshTokenStore);
-  return state.store;
+  return connection.grant.store;
+}
+
+/**
+ * A refresh-token store operation failed. Tagged here, where the store is called, so that
+ * {@link toOktaFailure} maps it as a store failure: a store's `EACCES` is not Okta being unreachable.
+ */
+class StoreOperationError extends Error {
+  override readonly name = 'StoreOperationError';
+  constructor(
+    readonly operation: 'read' | 'write' | 'lock',
+    readonly location: string | undefined,
+    /** A rotated token that could not be written lives on in this process's memory. */
+    readonly keptInMemory: boolean,
+    cause: unknown,
+  ) {
+    super(`refresh-token store ${operation} failed`, { cause });
+  }
+}
+
+async function atStore<T>(
+  store: RefreshTokenStore,
+  operation: 'read' | 'write',
+  run: () => Promise<T>,
+  keptInMemory = false,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new StoreOperationError(operation, store.location, keptInMemory, err);
+  }
+}
+
+/** Runs `fn` inside the store's exclusive section (when it has one); failing to enter is a store failure. */
+async function exclusively<T>(store: RefreshTokenStore, fn: () => Promise<T>): Promise<T> {
+  if (!store.withLock) return fn();
+  let failed: { error: unknown } | undefined;
+  try {
+    return await store.withLock(async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        failed = { error: err };
+        throw err;
+      }
+    });
+  } catch (err) {
+    if (failed) throw failed.error;
+    throw new StoreOperationError('lock', store.location, false, err);
+  }
+}
+
+function isInvalidGrant(err: unknown): boolean {
+  return err instanceof oidc.ResponseBodyError && err.error === 'invalid_grant';
 }
 
 function tokenFromResponse(
@@ -205,9 +259,14 @@ function tokenFromResponse(
 }
 
 /**
- * Obtains a fresh access token for the connection: client credentials, or the refresh-token grant (the
- * rotated refresh token is persisted before this returns), or, for SSWS, the configured API token.
- * Callers cache the result (see `createTokenCache`); this function always asks Okta.
+ * Obtains a fresh access token for the connection: client credentials, or the refresh-token grant, or,
+ * for SSWS, the configured API token. Callers cache the result (see `createTokenCache`); this function
+ * always asks Okta.
+ *
+ * A refresh runs one at a time per connection in this process, and inside the store's lock across
+ * processes: read → grant → compareAndSwap. A rotated refresh token is stored before this returns; when
+ * the store refuses it, it is kept in memory for the next refresh and this fails with the retryable
+ * OktaRefreshTokenStoreFailed.
  *
  * @throws ApplicationFailure with an {@link OktaErrorType}, never containing a secret.
  */
@@ -241,13 +300,22 @@ export async function requestToken(connection: Connection): Promise<Token> {
 
   const store = storeOf(connection);
   const state = stateOf(connection);
-  const run = async (): Promise<Token> => {
-    // Read the file each time: another process on this host may have rotated the token meanwhile.
-    let refreshToken: string | undefined;
-    try {
-      refreshToken = await store.read();
-    } catch (err) {
-      throw toOktaFailure(err, connection, 'refresh');
+  const grant = (refreshToken: string) =>
+    oidc.refreshTokenGrant(configuration, refreshToken, undefined, options);
+  // Inside the store's lock, so no other process sends the same refresh token meanwhile: with
+  // rotation, Okta treats the second use as a replay and revokes the whole chain.
+  const refresh = async (): Promise<Token> => {
+    // Read each time: another process may have rotated the token since this one last refreshed.
+    let refreshToken = await atStore(store, 'read', () => store.read());
+    const unstored = state.unstored;
+    if (unstored) {
+      if (refreshToken === unstored.replaced.reveal()) {
+        const next = unstored.token.reveal();
+        const swapped = await atStore(store, 'write', () => store.compareAndSwap(refreshToken, next), true);
+        refreshToken = swapped ? next : await atStore(store, 'read', () => store.read());
+      }
+      // Written now, or the store moved on without it (a new authorization): its token wins.
+      state.unstored = undefined;
     }
     if (refreshToken === undefined) {
       throw oktaFailure(
@@ -259,18 +327,37 @@ export async function requestToken(connection: Connection): Promise<Token> {
     const now = Date.now();
     let response: oidc.TokenEndpointResponse;
     try {
-      response = await oidc.refreshTokenGrant(configuration, refreshToken, undefined, options);
+      response = await grant(refreshToken);
+    } catch (err) {
+      if (!isInvalidGrant(err)) throw err;
+      // Another process (a host outside this lock, a new authorization) may have replaced the token
+      // after it was read: try once more with the one stored now.
+      const current = await atStore(store, 'read', () => store.read());
+      if (current === undefined || current === refreshToken) throw err;
+      refreshToken = current;
+      response = await grant(refreshToken);
+    }
+    const rotated = response.refresh_token;
+    if (rotated && rotated !== refreshToken) {
+      const replaced = refreshToken;
+      // False: the store changed under us (a store without a lock, a new authorization); the stored
+      // token wins and this one is dropped. The access token is still good.
+      await atStore(store, 'write', () => store.compareAndSwap(replaced, rotated), true).catch((err) => {
+        state.unstored = {
+          replaced: new Secret(replaced, 'the stored refresh token'),
+          token: new Secret(rotated, 'a rotated refresh token not yet stored'),
+        };
+        throw err;
+      });
+    }
+    return tokenFromResponse(connection, response, connection.scopes, dpop, now);
+  };
+  const run = async (): Promise<Token> => {
+    try {
+      return await exclusively(store, refresh);
     } catch (err) {
       throw toOktaFailure(err, connection, 'refresh');
     }
-    if (response.refresh_token && response.refresh_token !== refreshToken) {
-      try {
-        await store.write(response.refresh_token);
-      } catch (err) {
-        throw toOktaFailure(err, connection, 'refresh');
-      }
-    }
-    return tokenFromResponse(connection, response, connection.scopes, dpop, now);
   };
   const result = state.refreshQueue.then(run, run);
   state.refreshQueue = result.catch(() => undefined);
@@ -453,11 +540,27 @@ export async function finishAuthorization(
         `"Refresh Token" grant type on the Okta app and allow the offline_access scope, then authorise again.`,
     );
   }
+  const refreshToken = response.refresh_token;
+  const store = storeOf(connection);
   try {
-    await storeOf(connection).write(response.refresh_token);
+    // Under the same lock as refreshes: the new token replaces whatever is stored, never mid-refresh.
+    await exclusively(store, async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const current = await atStore(store, 'read', () => store.read());
+        if (await atStore(store, 'write', () => store.compareAndSwap(current, refreshToken))) return;
+      }
+      throw new StoreOperationError(
+        'write',
+        store.location,
+        false,
+        new RefreshTokenStoreError('other processes kept changing it', { retryable: true }),
+      );
+    });
   } catch (err) {
     throw toOktaFailure(err, connection, 'authorization');
   }
+  // A token this process could not store earlier belongs to the chain this authorization replaces.
+  stateOf(connection).unstored = undefined;
   return tokenFromResponse(connection, response, connection.scopes, dpop, now);
 }
 
@@ -550,6 +653,7 @@ export function toOktaFailure(err: unknown, connection: Connection, step: OAuthS
   const clientId = connection.type === 'oauth2' ? connection.clientId : undefined;
   const app = clientId ? `the Okta app with client id ${clientId}` : 'the Okta app';
 
+  if (err instanceof StoreOperationError) return storeFailure(err, connection, who, step);
   if (err instanceof RefreshTokenStoreError) {
     return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${err.message}.`);
   }
@@ -753,6 +857,58 @@ export function toOktaFailure(err: unknown, connection: Connection, step: OAuthS
       `${describe(description ?? (err instanceof Error ? err.message : undefined))} Check the connection's ` +
       `configuration against ${app}.`,
     { cause },
+  );
+}
+
+/**
+ * A failed refresh-token store operation as a failure: OktaConnectionMisconfigured when the store needs
+ * fixing first (its key, an unreadable file), else the retryable OktaRefreshTokenStoreFailed. Messages
+ * name the store; a foreign store error is shown by name and code only, as its message may quote a token.
+ */
+function storeFailure(
+  err: StoreOperationError,
+  connection: Connection,
+  who: string,
+  step: OAuthStep,
+): ApplicationFailure {
+  const cause = err.cause;
+  const ours = cause instanceof RefreshTokenStoreError;
+  if (ours && !cause.retryable) {
+    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${cause.message}.`);
+  }
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  const reason = typeof code === 'string' ? code : ours ? cause.message : name;
+  const safe = ours
+    ? safeCause(cause)
+    : Object.assign(new Error(`${name} from the refresh-token store`), {
+        name,
+        ...(typeof code === 'string' ? { code } : {}),
+      });
+  const store = err.location ? `the refresh-token store ${err.location}` : 'its refresh-token store';
+  const reauthorize = `"temporal-okta connections authorize ${connection.name}"`;
+  if (err.keptInMemory) {
+    return oktaFailure(
+      OktaErrorType.OktaRefreshTokenStoreFailed,
+      `Okta rotated the refresh token of ${who}, but the new one could not be written to ${store} ` +
+        `(${reason}). This worker keeps it in memory and writes it before its next refresh: fix the store ` +
+        `before the worker restarts, or run ${reauthorize} again afterwards.`,
+      { cause: safe },
+    );
+  }
+  if (err.operation === 'lock' && ours) {
+    // The file store's own words: which lock, held for how long, and when it is taken over.
+    return oktaFailure(OktaErrorType.OktaRefreshTokenStoreFailed, `For ${who}, ${cause.message}.`, {
+      cause: safe,
+    });
+  }
+  return oktaFailure(
+    OktaErrorType.OktaRefreshTokenStoreFailed,
+    `Could not ${err.operation} ${store} of ${who} (${reason}).` +
+      (step === 'authorization'
+        ? ` The authorization was not saved: fix the store, then run ${reauthorize} again.`
+        : ' Will retry; check the store if this persists.'),
+    { cause: safe },
   );
 }
 

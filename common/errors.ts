@@ -121,7 +121,8 @@ export const OktaErrorType = {
    * Okta rotated the connection's refresh token but the new one could not be written to the
    * refresh-token store (disk full, permissions, a shared store that refused the write). The worker
    * keeps the new token in memory and uses it for the next refresh, so nothing is lost while it runs;
-   * fix the store before the worker restarts. Retryable.
+   * fix the store before the worker restarts. Also raised when the store cannot be used right now (its
+   * lock stayed taken by another process past the wait, a shared store failed a read). Retryable.
    */
   OktaRefreshTokenStoreFailed: 'OktaRefreshTokenStoreFailed',
 } as const;
