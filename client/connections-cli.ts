@@ -52,8 +52,14 @@ function lookUp(command: Command, connections: Connections, name: string): Conne
   }
 }
 
+/** Where the CLI listens for the redirect URI: the port (0: any free one) and the callback's path. */
+interface ListenAddress {
+  port: number;
+  path: string;
+}
+
 /** The loopback address and port the CLI listens on for the redirect URI, or why it cannot. */
-function listenAddress(redirectUri: string): { port: number; path: string } | string {
+function listenAddress(redirectUri: string): ListenAddress | string {
   let url: URL;
   try {
     url = new URL(redirectUri);
@@ -68,6 +74,17 @@ function listenAddress(redirectUri: string): { port: number; path: string } | st
     );
   }
   return { port: url.port === '' ? 80 : Number(url.port), path: url.pathname };
+}
+
+/**
+ * The redirect URI to send: as configured, or with the port the CLI got when it says port 0 (which the
+ * connection loader allows only against the emulator, where any loopback port matches).
+ */
+function listeningRedirectUri(redirectUri: string, port: number): string {
+  const url = new URL(redirectUri);
+  if (url.port !== '0') return redirectUri;
+  url.port = String(port);
+  return url.href;
 }
 
 const PAGE = (title: string, text: string) =>
@@ -206,8 +223,9 @@ async function authorize(
 
   // Listen before printing the URL, so a fast browser never finds the port closed.
   const server = createServer();
+  let redirectTo: string;
   try {
-    await listen(server, address.port);
+    redirectTo = listeningRedirectUri(redirectUri, await listen(server, address.port));
   } catch (err) {
     command.error(
       `Cannot listen on 127.0.0.1:${address.port} for the redirect URI ${redirectUri} ` +
@@ -219,7 +237,7 @@ async function authorize(
   try {
     let flow: Awaited<ReturnType<typeof startAuthorization>>;
     try {
-      flow = await startAuthorization(connection, redirectUri);
+      flow = await startAuthorization(connection, redirectTo);
     } catch (err) {
       command.error(`Cannot start the sign-in for connection "${name}": ${(err as Error).message}`, {
         exitCode: 1,
@@ -229,7 +247,7 @@ async function authorize(
     writeOut(
       command,
       `Sign in to ${connection.domain} as an Okta admin to authorise connection "${name}". Open this URL in a browser:\n\n` +
-        `  ${flow.url.href}\n\nWaiting for the redirect to ${redirectUri} (up to ${options.timeout} s)...\n`,
+        `  ${flow.url.href}\n\nWaiting for the redirect to ${redirectTo} (up to ${options.timeout} s)...\n`,
     );
     let result: { scopes: readonly string[] };
     try {

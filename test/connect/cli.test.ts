@@ -1,5 +1,4 @@
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,23 +10,14 @@ import { rejectionOf, startConnectTestOrg, type ConnectTestOrg } from './org.js'
 /**
  * `temporal-okta connections authorize|test`, registered on a fresh commander program per test, against
  * the emulated org over TLS. The browser is `authorizeWithScriptedAdmin`, following the URL the command
- * printed; the redirect goes to the command's own listener on 127.0.0.1.
+ * printed; the redirect goes to the command's own listener. The connections' redirect URI says port 0,
+ * so each run of the command listens on a free port it picks itself and prints.
  */
 
 let t: ConnectTestOrg;
-let redirectPort: number;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
-  redirectPort = await freePort();
-  t = await startConnectTestOrg({ redirectPort });
+  t = await startConnectTestOrg({ redirectPort: 0 });
 });
 afterAll(async () => {
   await t?.close();
@@ -46,6 +36,11 @@ function cli() {
     err: () => err.join(''),
     run: (...args: string[]) => program.parseAsync(args, { from: 'user' }),
   };
+}
+
+/** The redirect URI a sign-in URL carries: where the command listens. */
+function redirectOf(url: URL): URL {
+  return new URL(url.searchParams.get('redirect_uri')!);
 }
 
 async function exitError(promise: Promise<unknown>): Promise<CommanderError> {
@@ -156,7 +151,6 @@ describe('connections authorize', () => {
     const c = cli();
     const done = authorize(c);
     const url = await printedUrl(c.out);
-    expect(url.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${redirectPort}/callback`);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl: url });
     const page = await fetch(callback);
@@ -171,11 +165,25 @@ describe('connections authorize', () => {
     expect(check.out()).toMatch(/PASS token\s+Bearer token granted/);
   });
 
+  it('listens on a free port when the redirect URI says port 0, and sends Okta the port it got', async () => {
+    const c = cli();
+    const failed = exitError(authorize(c));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('127.0.0.1');
+    expect(Number(redirect.port)).toBeGreaterThan(0);
+    expect(c.out()).toContain(`Waiting for the redirect to ${redirect.href}`);
+    // The command itself answers on that port: ends its flow with a refusal carrying its state.
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+  });
+
   it('refuses a callback whose state is not its own and keeps waiting for the real one', async () => {
     const c = cli();
     const done = authorize(c);
     const url = await printedUrl(c.out);
-    const forged = await fetch(`http://127.0.0.1:${redirectPort}/callback?code=stolen&state=forged`);
+    const forged = await fetch(new URL('?code=stolen&state=forged', redirectOf(url)));
     expect(forged.status).toBe(400);
     const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl: url });
     expect((await fetch(callback)).status).toBe(200);
@@ -186,8 +194,9 @@ describe('connections authorize', () => {
   it("fails with Okta's error when the sign-in was refused", async () => {
     const c = cli();
     const failed = exitError(authorize(c));
-    const state = (await printedUrl(c.out)).searchParams.get('state')!;
-    const callback = new URL(`http://127.0.0.1:${redirectPort}/callback`);
+    const url = await printedUrl(c.out);
+    const state = url.searchParams.get('state')!;
+    const callback = redirectOf(url);
     callback.search = new URLSearchParams({
       error: 'access_denied',
       error_description: 'User is not assigned to the client application.',
@@ -203,10 +212,11 @@ describe('connections authorize', () => {
     const error = await exitError(authorize(c, '--timeout', '0.5'));
     expect(error.exitCode).toBe(1);
     expect(c.err()).toContain('No sign-in callback arrived within 0.5 s');
+    const { port } = redirectOf(await printedUrl(c.out));
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(redirectPort, '127.0.0.1', resolve);
+      server.listen(Number(port), '127.0.0.1', resolve);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
