@@ -1,4 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -246,5 +248,68 @@ describe('connections authorize', () => {
     await exitError(c.run('connections', 'authorize', '--help'));
     expect(c.out()).toContain('--timeout <seconds>');
     expect(c.out()).toContain('loopback redirect URI');
+  });
+});
+
+describe("connections authorize on the redirect URI's loopback address", () => {
+  let files = 0;
+  /** A connections file like the test org's, whose okta-web connection redirects to `redirectUri`. */
+  async function connectionsRedirectingTo(redirectUri: string): Promise<string> {
+    const json = JSON.parse(await readFile(t.connectionsFile, 'utf8')) as {
+      connections: Record<string, { grant: { redirectUri: string } }>;
+    };
+    json.connections[EMULATOR_CONNECTIONS.web]!.grant.redirectUri = redirectUri;
+    const file = join(t.dir, `connections-${++files}.json`); // beside the secrets it references
+    await writeFile(file, JSON.stringify(json), { mode: 0o600 });
+    return file;
+  }
+  const authorizeWith = async (c: ReturnType<typeof cli>, redirectUri: string) =>
+    c.run(
+      'connections',
+      'authorize',
+      EMULATOR_CONNECTIONS.web,
+      '--connections',
+      await connectionsRedirectingTo(redirectUri),
+    );
+
+  // The emulator registers only http://127.0.0.1/callback on its web apps, so the scripted admin cannot
+  // finish a [::1] or localhost sign-in; these tests send the command its own flow's callback instead
+  // (a refusal carrying its state), which it takes only on an address it listens on.
+  it('receives the callback of a [::1] redirect URI on ::1', async () => {
+    const c = cli();
+    const failed = exitError(authorizeWith(c, 'http://[::1]:0/callback'));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('[::1]');
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+    expect(c.err()).toContain('Okta refused the sign-in: access_denied');
+  });
+
+  it('listens on both 127.0.0.1 and ::1, on one port, for a localhost redirect URI', async () => {
+    const c = cli();
+    const failed = exitError(authorizeWith(c, 'http://localhost:0/callback'));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('localhost');
+    // Both addresses answer as the command: a callback of another flow is refused there.
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const other = await fetch(`http://${host}:${redirect.port}/callback?code=x&state=other`);
+      expect(other.status).toBe(400);
+      expect(await other.text()).toContain('state mismatch');
+    }
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+    expect(c.err()).toContain('Okta refused the sign-in: access_denied');
+  });
+
+  it('refuses a redirect URI that is not on a loopback address, naming the ones it can listen on', async () => {
+    const c = cli();
+    const error = await exitError(authorizeWith(c, 'http://192.0.2.10:8765/callback'));
+    expect(error.exitCode).toBe(1);
+    expect(c.err()).toContain('http://192.0.2.10:8765/callback is not a loopback http:// address');
+    expect(c.err()).toContain('127.0.0.1, [::1] or localhost');
   });
 });
