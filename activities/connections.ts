@@ -202,7 +202,7 @@ const DevelopmentSchema = z.strictObject({
     .string()
     .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:8443')
     .optional(),
-  /** PEM file of the emulator's local CA, trusted in addition to the system roots. */
+  /** PEM file of the emulator's local CA, trusted in addition to Node's CA store. */
   caFile: z.string().min(1).optional(),
 });
 
