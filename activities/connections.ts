@@ -103,7 +103,11 @@ export type Grant =
   | { readonly type: 'client_credentials' }
   | {
       readonly type: 'authorization_code';
-      /** The sign-in redirect URI registered on the Okta app; the CLI listens on it once. */
+      /**
+       * The sign-in redirect URI registered on the Okta app; `connections authorize` listens on it once.
+       * Port 0 (development connections only: the emulator accepts any loopback port) lets it listen on
+       * any free port and send that one to the authorization server.
+       */
       readonly redirectUri: string;
       /** The configured file (`refreshTokenStore` in the JSON) and its encryption key. */
       readonly refreshTokenStore: RefreshTokenStoreConfig;
@@ -205,7 +209,7 @@ const DevelopmentSchema = z.strictObject({
     .string()
     .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:8443')
     .optional(),
-  /** PEM file of the emulator's local CA, trusted in addition to the system roots. */
+  /** PEM file of the emulator's local CA, trusted in addition to Node's CA store. */
   caFile: z.string().min(1).optional(),
 });
 
@@ -446,6 +450,11 @@ async function parseTransport(
   return transport;
 }
 
+/** `http://127.0.0.1:0/callback`: the emulator accepts whatever loopback port the CLI got. */
+function hasPortZero(uri: string): boolean {
+  return new URL(uri).port === '0';
+}
+
 async function parseOne(
   name: string,
   raw: unknown,
@@ -516,6 +525,16 @@ async function parseOne(
     ]);
     if (secret)
       clientAuth = { method: data.clientAuth.method, clientSecret: new Secret(secret.value, secret.source) };
+  }
+
+  if (data.grant.type === 'authorization_code' && !data.development && hasPortZero(data.grant.redirectUri)) {
+    problems.add(
+      name,
+      ['grant', 'redirectUri'],
+      'port 0 (any free port) works only against the local emulator (a connection with a "development" ' +
+        'block): Okta matches a sign-in redirect URI exactly, port included, so give the port registered ' +
+        'on the Okta app, for example http://127.0.0.1:8765/callback',
+    );
   }
 
   let grant: Grant | undefined;

@@ -15,8 +15,9 @@ import { positiveSeconds, writeOut } from './command-helpers.js';
  * The `connections` commands of the temporal-okta CLI (DESIGN section 4):
  *
  * - `connections authorize NAME`: the one-time browser sign-in of an authorization-code connection. It
- *   prints the sign-in URL, listens on the connection's loopback redirect URI, checks `state`, exchanges
- *   the code (PKCE) and stores the refresh token encrypted, where the workers read it.
+ *   prints the sign-in URL, listens on the connection's loopback redirect URI (127.0.0.1, ::1, or both
+ *   for `localhost`), checks `state`, exchanges the code (PKCE) and stores the refresh token encrypted,
+ *   where the workers read it.
  * - `connections test NAME [--domain d]`: the checks of Connect, one line each; exit code 1 on a failure.
  *
  * Output goes through the command's `configureOutput()` (`writeOut`, `writeErr`), so a caller or a test
@@ -26,7 +27,15 @@ import { positiveSeconds, writeOut } from './command-helpers.js';
 /** How long `authorize` waits for the browser by default. */
 export const DEFAULT_AUTHORIZE_TIMEOUT_SECONDS = 300;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * The addresses to listen on for a redirect URI's host. A browser may resolve `localhost` to either
+ * loopback address, so it gets both, on the same port.
+ */
+const LOOPBACK_ADDRESSES: Readonly<Record<string, readonly string[]>> = {
+  '127.0.0.1': ['127.0.0.1'],
+  '[::1]': ['::1'],
+  localhost: ['127.0.0.1', '::1'],
+};
 
 interface ConnectionsOption {
   connections?: string;
@@ -52,22 +61,43 @@ function lookUp(command: Command, connections: Connections, name: string): Conne
   }
 }
 
+/** Where the CLI listens for the redirect URI: addresses, port (0: any free one) and the callback's path. */
+interface ListenAddress {
+  addresses: readonly string[];
+  port: number;
+  path: string;
+}
+
 /** The loopback address and port the CLI listens on for the redirect URI, or why it cannot. */
-function listenAddress(redirectUri: string): { port: number; path: string } | string {
+function listenAddress(redirectUri: string): ListenAddress | string {
   let url: URL;
   try {
     url = new URL(redirectUri);
   } catch {
     return `its redirect URI ${JSON.stringify(redirectUri)} is not a URL`;
   }
-  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
+  const addresses = Object.hasOwn(LOOPBACK_ADDRESSES, url.hostname)
+    ? LOOPBACK_ADDRESSES[url.hostname]
+    : undefined;
+  if (url.protocol !== 'http:' || !addresses) {
     return (
       `its redirect URI ${url.origin}${url.pathname} is not a loopback http:// address, so this command cannot ` +
-      'receive the callback. Add a sign-in redirect URI such as http://127.0.0.1:8765/callback to the Okta app ' +
-      'and set it as the connection\'s "grant.redirectUri"'
+      'receive the callback (it listens on 127.0.0.1, [::1] or localhost only). Add a sign-in redirect URI ' +
+      'such as http://127.0.0.1:8765/callback to the Okta app and set it as the connection\'s "grant.redirectUri"'
     );
   }
-  return { port: url.port === '' ? 80 : Number(url.port), path: url.pathname };
+  return { addresses, port: url.port === '' ? 80 : Number(url.port), path: url.pathname };
+}
+
+/**
+ * The redirect URI to send: as configured, or with the port the CLI got when it says port 0 (which the
+ * connection loader allows only against the emulator, where any loopback port matches).
+ */
+function listeningRedirectUri(redirectUri: string, port: number): string {
+  const url = new URL(redirectUri);
+  if (url.port !== '0') return redirectUri;
+  url.port = String(port);
+  return url.href;
 }
 
 const PAGE = (title: string, text: string) =>
@@ -91,7 +121,7 @@ function html(text: string): string {
  * browser. Other requests (a favicon, a stale tab with another state) are answered and ignored.
  */
 function awaitCallback(
-  server: Server,
+  servers: readonly Server[],
   pending: PendingAuthorization,
   path: string,
   timeoutMs: number,
@@ -116,7 +146,7 @@ function awaitCallback(
         ),
       timeoutMs,
     );
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', pending.redirectUri);
       if (req.method !== 'GET' || url.pathname !== path) {
         respond(res, 404, 'Not found', 'This address only receives the Okta sign-in callback.');
@@ -165,19 +195,74 @@ function awaitCallback(
           reject(err as Error);
         },
       );
-    });
+    };
+    for (const server of servers) server.on('request', onRequest);
   });
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(err);
     server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, address, () => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** `127.0.0.1:8765`, `[::1]:8765` */
+const hostPort = (address: string, port: number) =>
+  `${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+/** A loopback address this machine does not have (no IPv6, say): `localhost` can live without it. */
+const NOT_HERE = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+/** A listen failure, with the address it was for. */
+class ListenError extends Error {
+  constructor(
+    readonly where: string,
+    readonly code: string,
+  ) {
+    super(`cannot listen on ${where} (${code})`);
+  }
+}
+
+/**
+ * Listens on every address of `where` on one port: the given one, or with port 0 the first free port
+ * the first address gets, which the others then take too (a few tries if one of them has it in use).
+ */
+async function listenOnLoopback(where: ListenAddress): Promise<{ servers: Server[]; port: number }> {
+  const tries = where.port === 0 ? 5 : 1;
+  for (let attempt = 1; ; attempt++) {
+    const servers: Server[] = [];
+    let port = where.port;
+    try {
+      for (const address of where.addresses) {
+        const server = createServer();
+        try {
+          port = await listen(server, port, address);
+          servers.push(server);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+          if (where.addresses.length > 1 && NOT_HERE.has(code)) continue;
+          throw new ListenError(hostPort(address, port), code);
+        }
+      }
+      if (servers.length === 0) {
+        throw new ListenError(where.addresses.map((a) => hostPort(a, port)).join(' and '), 'EADDRNOTAVAIL');
+      }
+      return { servers, port };
+    } catch (err) {
+      await Promise.all(servers.map(close));
+      if (!(err instanceof ListenError && err.code === 'EADDRINUSE' && attempt < tries)) throw err;
+    }
+  }
 }
 
 async function authorize(
@@ -205,21 +290,23 @@ async function authorize(
   }
 
   // Listen before printing the URL, so a fast browser never finds the port closed.
-  const server = createServer();
+  let listening: { servers: Server[]; port: number };
   try {
-    await listen(server, address.port);
+    listening = await listenOnLoopback(address);
   } catch (err) {
+    const { where, code } =
+      err instanceof ListenError ? err : { where: `port ${address.port}`, code: (err as Error).message };
     command.error(
-      `Cannot listen on 127.0.0.1:${address.port} for the redirect URI ${redirectUri} ` +
-        `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Stop whatever uses that port, or ` +
-        'register another loopback redirect URI on the Okta app and the connection.',
+      `Cannot listen on ${where} for the redirect URI ${redirectUri} (${code}). Stop whatever uses that port, ` +
+        'or register another loopback redirect URI on the Okta app and the connection.',
       { exitCode: 1, code: 'temporal-okta.authorize' },
     );
   }
+  const redirectTo = listeningRedirectUri(redirectUri, listening.port);
   try {
     let flow: Awaited<ReturnType<typeof startAuthorization>>;
     try {
-      flow = await startAuthorization(connection, redirectUri);
+      flow = await startAuthorization(connection, redirectTo);
     } catch (err) {
       command.error(`Cannot start the sign-in for connection "${name}": ${(err as Error).message}`, {
         exitCode: 1,
@@ -229,11 +316,11 @@ async function authorize(
     writeOut(
       command,
       `Sign in to ${connection.domain} as an Okta admin to authorise connection "${name}". Open this URL in a browser:\n\n` +
-        `  ${flow.url.href}\n\nWaiting for the redirect to ${redirectUri} (up to ${options.timeout} s)...\n`,
+        `  ${flow.url.href}\n\nWaiting for the redirect to ${redirectTo} (up to ${options.timeout} s)...\n`,
     );
     let result: { scopes: readonly string[] };
     try {
-      result = await awaitCallback(server, flow.pending, address.path, options.timeout * 1000);
+      result = await awaitCallback(listening.servers, flow.pending, address.path, options.timeout * 1000);
     } catch (err) {
       command.error(`Connection "${name}" was not authorised: ${(err as Error).message}`, {
         exitCode: 1,
@@ -247,8 +334,7 @@ async function authorize(
         `Granted scopes: ${result.scopes.join(' ') || '(none reported)'}\n`,
     );
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(listening.servers.map(close));
   }
 }
 
@@ -314,9 +400,10 @@ export function registerConnectionsCommands(program: Command): Command {
     .addHelpText(
       'after',
       '\nPrints the Okta sign-in URL and listens on the connection\'s loopback redirect URI ("grant.redirectUri",\n' +
-        'for example http://127.0.0.1:8765/callback). Sign in as an Okta admin who is assigned to the app; the\n' +
-        'command checks the state, exchanges the code with PKCE, and stores the refresh token in the\n' +
-        "connection's refresh-token store. Run it again whenever Connect fails with OktaAuthorizationRequired.",
+        'for example http://127.0.0.1:8765/callback; a [::1] URI listens on ::1, a localhost URI on both).\n' +
+        'Sign in as an Okta admin who is assigned to the app; the command checks the state, exchanges the\n' +
+        "code with PKCE, and stores the refresh token in the connection's refresh-token store. Run it again\n" +
+        'whenever Connect fails with OktaAuthorizationRequired.',
     )
     .action(authorize);
 

@@ -1,3 +1,5 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 
 // Its home is ./issues.js; re-exported here for the modules that import it from the new-hire schemas.
@@ -152,7 +154,16 @@ export function toProfile(hire: NewHire): {
   };
 }
 
-/** The workflow id of the child that provisions a hire: one per login, so a hire is never provisioned twice at once. */
+/**
+ * The workflow id of the child that provisions a hire: one per login, so a hire is never provisioned
+ * twice at once, and a rerun finds the same child. Workflow ids are not encrypted by the payload codec
+ * (they show in the Web UI and in visibility), so the id carries a hash of the lower-cased login, not
+ * the login: `provision-` and the first 32 hex digits of its SHA-256. Anyone who guesses a login can
+ * still confirm the guess against the id.
+ *
+ * @example
+ * provisionWorkflowId('Grace.Hopper@example.com'); // 'provision-a460d7fa831915bb17b55b9151a5278e'
+ */
 export function provisionWorkflowId(login: string): string {
-  return `provision-${login.toLowerCase()}`;
+  return `provision-${bytesToHex(sha256(utf8ToBytes(login.toLowerCase()))).slice(0, 32)}`;
 }

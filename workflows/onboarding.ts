@@ -50,7 +50,8 @@ function rootMessage(err: unknown): string {
 
 /**
  * Onboards new hires: connects to the org (a global session named `okta`), then runs one
- * {@link provisionNewHire} child per hire (workflow id `provision-<login>`), `concurrency` at a time.
+ * {@link provisionNewHire} child per hire (workflow id {@link provisionWorkflowId}: `provision-` and a
+ * hash of the login), `concurrency` at a time.
  * A hire that fails is reported, not retried by the parent; the others go on. Progress is kept in workflow
  * state and answered by the `progress` query; the result is the final progress.
  *

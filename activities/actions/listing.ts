@@ -2,7 +2,12 @@ import type { ListResult, Page } from '../../common/actions.js';
 import type { OktaRequest, OktaResponse } from '../okta-client.js';
 import type { ActionContext } from './context.js';
 
-/** Heartbeat of a bounded listing: the next page to fetch and what earlier pages returned. */
+/**
+ * Heartbeat of a bounded listing: the next page to fetch and what earlier pages returned, already mapped
+ * through the action's `map`. Temporal keeps heartbeats and shows them (describe, the Web UI), so they
+ * carry what the result will carry, never Okta's raw objects (`_links`, `credentials`); mapped, 1,000
+ * users also stay below Temporal's 512 KiB payload warning, which Okta's raw objects pass.
+ */
 interface ListingProgress<T> {
   next: string;
   items: T[];
@@ -43,8 +48,8 @@ export function searchQuery(input: { q?: string; filter?: string; search?: strin
 
 /**
  * Follows `Link: rel="next"` until `limit` items are collected or the pages run out, and returns them
- * through `map`. After each page it heartbeats the next page's URL and the items so far, and a retried
- * attempt resumes from there instead of starting again at page one.
+ * through `map`. After each page it heartbeats the next page's URL and the mapped items so far, and a
+ * retried attempt resumes from there instead of starting again at page one.
  */
 export async function listBounded<T>(
   ctx: ActionContext,
@@ -53,19 +58,19 @@ export async function listBounded<T>(
   map: (raw: unknown) => T,
 ): Promise<ListResult<T>> {
   const saved = ctx.lastHeartbeat();
-  let progress: ListingProgress<unknown> | undefined = isProgress<unknown>(saved) ? saved : undefined;
-  let items: unknown[] = progress?.items ?? [];
+  let progress: ListingProgress<T> | undefined = isProgress<T>(saved) ? saved : undefined;
+  let items: T[] = progress?.items ?? [];
   let request: OktaRequest | undefined = progress ? { method: 'GET', path: progress.next } : first;
   while (request && items.length < limit) {
     const page: OktaResponse<unknown[]> = await fetchPage<unknown>(ctx, request, progress);
-    items = items.concat(page.body);
+    items = items.concat(page.body.map(map));
     request = page.next ? { method: 'GET', path: page.next } : undefined;
     if (request) {
       progress = { next: request.path, items };
       ctx.heartbeat(progress);
     }
   }
-  return { items: items.slice(0, limit).map(map), truncated: items.length > limit || request !== undefined };
+  return { items: items.slice(0, limit), truncated: items.length > limit || request !== undefined };
 }
 
 /** One page through `map`: from the start, or from the cursor a previous page returned. */

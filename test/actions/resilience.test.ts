@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ListResult } from '../../common/actions.js';
+import { MAX_LIST_LIMIT, type ListResult } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
 import { parseLinkHeader } from '../../activities/okta-client.js';
-import { iterateUserPages, listUsersCancellable } from './workflows.js';
+import { act, iterateUserPages, listUsersCancellable } from './workflows.js';
 import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
 
 /** One attempt of an activity, timed on the worker. */
@@ -123,6 +123,67 @@ describe('listing a 1,200-user org', () => {
     const [request] = await listRequests();
     expect(request).toMatchObject({ status: 0 }); // the client closed the connection: no response was sent
     expect(request!.durationMs).toBeLessThan(6000);
+  });
+});
+
+/** Temporal's warning threshold for one payload (the server's `limit.blobSize.warn`). */
+const PAYLOAD_WARN_BYTES = 512 * 1024;
+
+/**
+ * Runs `users.list` (limit 1,000) with pages 1 to `okPages` passing and the next page failing once, and
+ * returns the failed attempt's heartbeat as Temporal holds it (the pending activity, waiting for its retry).
+ */
+async function heartbeatOfFailedListing(okPages: number): Promise<{ json: string; bytes: number }> {
+  await h.t.controls.addFault({ pathPrefix: '/api/v1/users', method: 'GET', latencyMs: 1, count: okPages });
+  await h.t.controls.addFault({ pathPrefix: '/api/v1/users', method: 'GET', status: 500, count: 1 });
+  const handle = await h.env.client.workflow.start(act, {
+    args: [
+      h.session,
+      'users.list',
+      {
+        limit: MAX_LIST_LIMIT,
+        // The retry waits long enough for the test to read the failed attempt's heartbeat.
+        activityOptions: { heartbeatTimeout: '10 seconds', retry: { initialInterval: '1 minute' } },
+      },
+    ],
+    taskQueue: h.taskQueue,
+    workflowId: `${h.taskQueue}-heartbeat-${okPages}-${Date.now()}`,
+  });
+  try {
+    for (let tries = 0; tries < 200; tries++) {
+      const [pending] = (await handle.describe()).raw.pendingActivities ?? [];
+      const data = pending?.heartbeatDetails?.payloads?.[0]?.data;
+      if (pending?.lastFailure && data) {
+        return { json: Buffer.from(data).toString('utf8'), bytes: data.byteLength };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the listing did not fail an attempt with a heartbeat within 20 s');
+  } finally {
+    await handle.terminate('heartbeat read');
+  }
+}
+
+describe('listing heartbeats', () => {
+  it("a failed attempt's heartbeat holds users as actions return them, without links, credentials or tokens", async () => {
+    const { json } = await heartbeatOfFailedListing(1);
+    const progress = JSON.parse(json) as { items: Record<string, unknown>[] };
+    expect(progress.items).toHaveLength(200);
+    for (const user of progress.items) {
+      expect(Object.keys(user)).not.toContain('_links');
+      expect(Object.keys(user)).not.toContain('credentials');
+    }
+    const accessTokens = (await h.t.controls.tokens()).filter((t) => t.kind === 'access_token');
+    expect(accessTokens.length).toBeGreaterThan(0);
+    for (const token of accessTokens) expect(json).not.toContain(token.value);
+  });
+
+  it("the heartbeat of a listing at the 1,000-item cap stays below Temporal's 512 KiB payload warning", async () => {
+    // With Okta's 200-user pages, the heartbeat after page 4 (800 users) is the largest a 1,000-user
+    // listing makes: after page 5 it has its 1,000 and returns.
+    const { json, bytes } = await heartbeatOfFailedListing(4);
+    expect((JSON.parse(json) as { items: unknown[] }).items).toHaveLength(800);
+    expect(bytes).toBeLessThan(PAYLOAD_WARN_BYTES);
   });
 });
 

@@ -1,5 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,23 +12,14 @@ import { rejectionOf, startConnectTestOrg, type ConnectTestOrg } from './org.js'
 /**
  * `temporal-okta connections authorize|test`, registered on a fresh commander program per test, against
  * the emulated org over TLS. The browser is `authorizeWithScriptedAdmin`, following the URL the command
- * printed; the redirect goes to the command's own listener on 127.0.0.1.
+ * printed; the redirect goes to the command's own listener. The connections' redirect URI says port 0,
+ * so each run of the command listens on a free port it picks itself and prints.
  */
 
 let t: ConnectTestOrg;
-let redirectPort: number;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
-  redirectPort = await freePort();
-  t = await startConnectTestOrg({ redirectPort });
+  t = await startConnectTestOrg({ redirectPort: 0 });
 });
 afterAll(async () => {
   await t?.close();
@@ -46,6 +38,11 @@ function cli() {
     err: () => err.join(''),
     run: (...args: string[]) => program.parseAsync(args, { from: 'user' }),
   };
+}
+
+/** The redirect URI a sign-in URL carries: where the command listens. */
+function redirectOf(url: URL): URL {
+  return new URL(url.searchParams.get('redirect_uri')!);
 }
 
 async function exitError(promise: Promise<unknown>): Promise<CommanderError> {
@@ -156,7 +153,6 @@ describe('connections authorize', () => {
     const c = cli();
     const done = authorize(c);
     const url = await printedUrl(c.out);
-    expect(url.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${redirectPort}/callback`);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl: url });
     const page = await fetch(callback);
@@ -171,11 +167,25 @@ describe('connections authorize', () => {
     expect(check.out()).toMatch(/PASS token\s+Bearer token granted/);
   });
 
+  it('listens on a free port when the redirect URI says port 0, and sends Okta the port it got', async () => {
+    const c = cli();
+    const failed = exitError(authorize(c));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('127.0.0.1');
+    expect(Number(redirect.port)).toBeGreaterThan(0);
+    expect(c.out()).toContain(`Waiting for the redirect to ${redirect.href}`);
+    // The command itself answers on that port: ends its flow with a refusal carrying its state.
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+  });
+
   it('refuses a callback whose state is not its own and keeps waiting for the real one', async () => {
     const c = cli();
     const done = authorize(c);
     const url = await printedUrl(c.out);
-    const forged = await fetch(`http://127.0.0.1:${redirectPort}/callback?code=stolen&state=forged`);
+    const forged = await fetch(new URL('?code=stolen&state=forged', redirectOf(url)));
     expect(forged.status).toBe(400);
     const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl: url });
     expect((await fetch(callback)).status).toBe(200);
@@ -186,8 +196,9 @@ describe('connections authorize', () => {
   it("fails with Okta's error when the sign-in was refused", async () => {
     const c = cli();
     const failed = exitError(authorize(c));
-    const state = (await printedUrl(c.out)).searchParams.get('state')!;
-    const callback = new URL(`http://127.0.0.1:${redirectPort}/callback`);
+    const url = await printedUrl(c.out);
+    const state = url.searchParams.get('state')!;
+    const callback = redirectOf(url);
     callback.search = new URLSearchParams({
       error: 'access_denied',
       error_description: 'User is not assigned to the client application.',
@@ -203,10 +214,11 @@ describe('connections authorize', () => {
     const error = await exitError(authorize(c, '--timeout', '0.5'));
     expect(error.exitCode).toBe(1);
     expect(c.err()).toContain('No sign-in callback arrived within 0.5 s');
+    const { port } = redirectOf(await printedUrl(c.out));
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(redirectPort, '127.0.0.1', resolve);
+      server.listen(Number(port), '127.0.0.1', resolve);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
@@ -236,5 +248,68 @@ describe('connections authorize', () => {
     await exitError(c.run('connections', 'authorize', '--help'));
     expect(c.out()).toContain('--timeout <seconds>');
     expect(c.out()).toContain('loopback redirect URI');
+  });
+});
+
+describe("connections authorize on the redirect URI's loopback address", () => {
+  let files = 0;
+  /** A connections file like the test org's, whose okta-web connection redirects to `redirectUri`. */
+  async function connectionsRedirectingTo(redirectUri: string): Promise<string> {
+    const json = JSON.parse(await readFile(t.connectionsFile, 'utf8')) as {
+      connections: Record<string, { grant: { redirectUri: string } }>;
+    };
+    json.connections[EMULATOR_CONNECTIONS.web]!.grant.redirectUri = redirectUri;
+    const file = join(t.dir, `connections-${++files}.json`); // beside the secrets it references
+    await writeFile(file, JSON.stringify(json), { mode: 0o600 });
+    return file;
+  }
+  const authorizeWith = async (c: ReturnType<typeof cli>, redirectUri: string) =>
+    c.run(
+      'connections',
+      'authorize',
+      EMULATOR_CONNECTIONS.web,
+      '--connections',
+      await connectionsRedirectingTo(redirectUri),
+    );
+
+  // The emulator registers only http://127.0.0.1/callback on its web apps, so the scripted admin cannot
+  // finish a [::1] or localhost sign-in; these tests send the command its own flow's callback instead
+  // (a refusal carrying its state), which it takes only on an address it listens on.
+  it('receives the callback of a [::1] redirect URI on ::1', async () => {
+    const c = cli();
+    const failed = exitError(authorizeWith(c, 'http://[::1]:0/callback'));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('[::1]');
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+    expect(c.err()).toContain('Okta refused the sign-in: access_denied');
+  });
+
+  it('listens on both 127.0.0.1 and ::1, on one port, for a localhost redirect URI', async () => {
+    const c = cli();
+    const failed = exitError(authorizeWith(c, 'http://localhost:0/callback'));
+    const url = await printedUrl(c.out);
+    const redirect = redirectOf(url);
+    expect(redirect.hostname).toBe('localhost');
+    // Both addresses answer as the command: a callback of another flow is refused there.
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const other = await fetch(`http://${host}:${redirect.port}/callback?code=x&state=other`);
+      expect(other.status).toBe(400);
+      expect(await other.text()).toContain('state mismatch');
+    }
+    const callback = new URL(`?error=access_denied&state=${url.searchParams.get('state')}`, redirect);
+    expect((await fetch(callback)).status).toBe(400);
+    expect((await failed).exitCode).toBe(1);
+    expect(c.err()).toContain('Okta refused the sign-in: access_denied');
+  });
+
+  it('refuses a redirect URI that is not on a loopback address, naming the ones it can listen on', async () => {
+    const c = cli();
+    const error = await exitError(authorizeWith(c, 'http://192.0.2.10:8765/callback'));
+    expect(error.exitCode).toBe(1);
+    expect(c.err()).toContain('http://192.0.2.10:8765/callback is not a loopback http:// address');
+    expect(c.err()).toContain('127.0.0.1, [::1] or localhost');
   });
 });

@@ -157,6 +157,24 @@ async function orgContents(): Promise<{ users: string[]; groups: string[] }> {
   }
 }
 
+describe("the onboarding demo's workflow ids", () => {
+  it('name no login: the children are provision- and a hash, since workflow ids are not encrypted', async () => {
+    const ids: string[] = [];
+    for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
+      ids.push(execution.workflowId);
+    }
+    expect(ids).toContain(first.workflowId);
+    const children = ids.filter((id) => id !== first.workflowId);
+    expect(children.sort()).toEqual(hires.map((h) => provisionWorkflowId(h.login)).sort());
+    for (const id of children) expect(id).toMatch(/^provision-[0-9a-f]{32}$/);
+    for (const { login } of hires) {
+      for (const part of [login, login.split('@')[0]!]) {
+        expect(ids.some((id) => id.toLowerCase().includes(part.toLowerCase()))).toBe(false);
+      }
+    }
+  });
+});
+
 describe('the onboarding demo, run a second time on the same state directory', () => {
   let second: DemoResult;
   let before: { users: string[]; groups: string[] };
@@ -182,8 +200,13 @@ describe('the onboarding demo, run a second time on the same state directory', (
 
 describe("the demo's payload encryption", () => {
   const hire = () => hires[0]!;
-  // Every profile value except the login, which is part of the child's workflow id by design.
-  const profileValues = () => [hire().firstName, hire().lastName, hire().employeeNumber!, hire().title];
+  const profileValues = () => [
+    hire().login,
+    hire().firstName,
+    hire().lastName,
+    hire().employeeNumber!,
+    hire().title,
+  ];
   let history: temporal.api.history.v1.IHistory;
   let input: Payload;
   let codecServer: CodecServer;

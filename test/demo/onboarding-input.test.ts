@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleNewHiresFile } from '../../client/demo-config.js';
 import { InputError, loadNewHires, renderOnboardingReport, workflowUrl } from '../../client/onboarding.js';
 import { createProgressDisplay } from '../../client/progress.js';
-import type { OnboardingProgress } from '../../common/new-hire.js';
+import { provisionWorkflowId, type OnboardingProgress } from '../../common/new-hire.js';
 import { generateSeed, SEED_EMAIL_DOMAIN } from '../../emulator/seed.js';
 
 let dir: string;
@@ -156,6 +157,17 @@ describe('the onboarding report', () => {
   it('links to the workflow in the Web UI', () => {
     expect(workflowUrl('http://localhost:8233/', 'default', 'onboarding-1')).toBe(
       'http://localhost:8233/namespaces/default/workflows/onboarding-1',
+    );
+  });
+});
+
+describe("a hire's provisioning workflow id", () => {
+  it('is provision- and the first 32 hex digits of the SHA-256 of the lower-cased login, the same on every run', () => {
+    const sha256 = createHash('sha256').update('grace.hopper@example.com').digest('hex');
+    expect(provisionWorkflowId('Grace.Hopper@example.com')).toBe(`provision-${sha256.slice(0, 32)}`);
+    // Pinned: a rerun on a later build must map each hire to the child of the earlier run.
+    expect(provisionWorkflowId('grace.hopper@example.com')).toBe(
+      'provision-a460d7fa831915bb17b55b9151a5278e',
     );
   });
 });

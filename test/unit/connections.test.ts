@@ -282,6 +282,21 @@ describe('parseConnections refuses', () => {
     ).toContain('connections["svc"].requiredScopes: requires okta.groups.manage');
   });
 
+  it('port 0 in a redirect URI without a development block, since Okta matches the registered port', async () => {
+    const message = await issues({
+      web: serviceApp({
+        grant: {
+          type: 'authorization_code',
+          redirectUri: 'http://127.0.0.1:0/callback',
+          refreshTokenStore: { path: 'web.token', encryptionKey: { env: 'STORE_KEY' } },
+        },
+        clientAuth: { method: 'client_secret_basic', clientSecret: { env: 'OKTA_SECRET' } },
+      }),
+    });
+    expect(message).toContain('connections["web"].grant.redirectUri: port 0 (any free port) works only');
+    expect(message).toContain('Okta matches a sign-in redirect URI exactly, port included');
+  });
+
   it('a development connectTo that is not host:port', async () => {
     expect(await issues({ svc: serviceApp({ development: { connectTo: 'localhost' } }) })).toContain(
       'connections["svc"].development.connectTo',
