@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -172,8 +172,15 @@ describe('client credentials', () => {
     expect(await listOneUser(c, token)).toBe(200);
   });
 
-  it('without DPoP for an app that requires it fails without retrying', async () => {
+  it('without DPoP for an app that requires it fails with OktaConnectionMisconfigured, not retried', async () => {
     const err = await failure(requestToken(await service('service-dpop')));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
+    expect(err.nonRetryable).toBe(true);
+  });
+
+  it('with DPoP for an app that issues Bearer tokens fails with OktaConnectionMisconfigured, not retried', async () => {
+    const err = await failure(requestToken(await service('service', { dpop: true })));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
     expect(err.nonRetryable).toBe(true);
   });
 
@@ -243,6 +250,18 @@ describe('authorization code + PKCE and refresh tokens', () => {
     const err = await failure(requestToken(await web('web', join(dir, 'never.token'))));
     expect(err.type).toBe(OktaErrorType.OktaAuthorizationRequired);
     expect(err.message).toContain('temporal-okta connections authorize test');
+  });
+
+  it('fails with OktaConnectionMisconfigured when the refresh-token store becomes unreadable at run time', async () => {
+    const store = join(dir, 'web-unreadable.token');
+    const c = (await web('web', store)) as OAuthConnection;
+    await authorize(c);
+    // Running as root ignores file modes: a directory in the file's place is unreadable for anyone.
+    await rm(store);
+    await mkdir(store);
+    const err = await failure(requestToken(c));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
+    expect(err.nonRetryable).toBe(true);
   });
 
   it('refuses a callback whose state does not match', async () => {
