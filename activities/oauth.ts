@@ -26,7 +26,10 @@ export interface Token {
   readonly expiresAt: number | undefined;
   /** The granted scopes (empty for SSWS, which has no scopes). */
   readonly scopes: readonly string[];
-  /** The connection's DPoP handle when the token is DPoP-bound (not enumerable). */
+  /**
+   * The DPoP handle the token was obtained with, when it is DPoP-bound (not enumerable). API calls use
+   * its twin for the Management API: the same key, apart from the token endpoint's nonces.
+   */
   readonly dpop?: oidc.DPoPHandle;
 }
 
@@ -53,6 +56,13 @@ interface UnstoredRefreshToken {
 // Per-connection runtime state (fetch, discovered metadata, DPoP key pair, refresh queue). Keyed by the
 // loaded connection object, so it lives exactly as long as the connections do.
 const states = new WeakMap<Connection, ConnectionState>();
+
+// The Management API's DPoP handle for each token-endpoint handle: the same key pair, its own nonce. A
+// handle remembers one server nonce per origin, and Okta serves its authorization server and its API at
+// the same origin with nonces each accepts alone (RFC 9449 section 9). With one handle every switch
+// between them cost a refused request; worse, a token response between an API call's use_dpop_nonce
+// and its retry replaced the nonce the retry needed.
+const resourceHandles = new WeakMap<oidc.DPoPHandle, oidc.DPoPHandle>();
 
 function stateOf(connection: Connection): ConnectionState {
   let state = states.get(connection);
@@ -164,7 +174,12 @@ async function dpopHandle(connection: OAuthConnection): Promise<oidc.DPoPHandle 
     // One key pair per connection and process: tokens bound to it are only usable by this worker.
     state.dpopKeys ??= oidc.randomDPoPKeyPair('ES256');
     const keys = await state.dpopKeys;
-    state.dpopHandle ??= oidc.getDPoPHandle(await configurationOf(connection), keys);
+    const configuration = await configurationOf(connection);
+    if (!state.dpopHandle) {
+      const handle = oidc.getDPoPHandle(configuration, keys);
+      resourceHandles.set(handle, oidc.getDPoPHandle(configuration, keys));
+      state.dpopHandle = handle;
+    }
   }
   return state.dpopHandle;
 }
@@ -408,9 +423,15 @@ function withCallerSignal(init: RequestInit): RequestInit {
 }
 
 /**
- * Calls the Okta API with the token: Bearer, DPoP (proof per request, nonce handled by openid-client's
- * `fetchProtectedResource`) or SSWS. Resolves with the response for every HTTP status, 401 included, so
- * callers decide (e.g. refresh once); network failures reject with an OktaUnavailable failure.
+ * Calls the Okta API with the token: Bearer, DPoP or SSWS. Resolves with the response for every HTTP
+ * status, 401 included, so callers decide (e.g. refresh once); network failures reject with an
+ * OktaUnavailable failure.
+ *
+ * With DPoP every request carries a fresh proof signed with the token's key and the API's latest nonce.
+ * When Okta answers 401 `use_dpop_nonce` (its nonce rotated), openid-client's `fetchProtectedResource`
+ * retries once with the nonce of that answer; the token stays valid and is kept. Should Okta refuse the
+ * retry's nonce too, this rejects with a retryable OktaUnavailable failure instead of handing back a 401
+ * that would read as an invalid token.
  */
 export async function protectedRequest(
   connection: Connection,
@@ -450,12 +471,16 @@ export async function protectedRequest(
         request.method,
         request.body,
         headers,
-        token.tokenType === 'DPoP' && token.dpop ? { DPoP: token.dpop } : undefined,
+        token.tokenType === 'DPoP' && token.dpop
+          ? { DPoP: resourceHandles.get(token.dpop) ?? token.dpop }
+          : undefined,
       ),
     );
   } catch (err) {
-    // A challenge (401 with WWW-Authenticate) is an answer, not a transport failure: hand it back.
-    if (err instanceof oidc.WWWAuthenticateChallengeError) return err.response;
+    // A challenge (401 with WWW-Authenticate) is an answer, not a transport failure: hand it back,
+    // unless it is a second use_dpop_nonce in a row, which says nothing about the token.
+    if (err instanceof oidc.WWWAuthenticateChallengeError && !isUseDpopNonceChallenge(err))
+      return err.response;
     throw toOktaFailure(err, connection, 'api');
   }
 }
@@ -634,6 +659,11 @@ function describe(text: string | undefined): string {
   if (!text) return '';
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return ` Okta said: "${oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine}".`;
+}
+
+/** The resource server's 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` (RFC 9449 section 9). */
+function isUseDpopNonceChallenge(err: oidc.WWWAuthenticateChallengeError): boolean {
+  return err.cause.some((c) => c.scheme === 'dpop' && c.parameters.error === 'use_dpop_nonce');
 }
 
 function challengeError(err: oidc.WWWAuthenticateChallengeError): { error?: string; description?: string } {

@@ -14,6 +14,8 @@ export const EMULATOR_CONNECTIONS = {
   readonly: 'okta-readonly',
   /** Authorization code + PKCE with a refresh token (a Web Application); authorize it once. */
   web: 'okta-web',
+  /** The same with DPoP-bound tokens (the `web-dpop` app requires DPoP). */
+  webDpop: 'okta-web-dpop',
   /** The org's SSWS API token. */
   ssws: 'okta-ssws',
 } as const;
@@ -43,28 +45,32 @@ export async function writeEmulatorConnections(org: OrgDescription, dir: string)
     development,
     ...extra,
   });
-  const web = orgClient(org, 'web');
+  // One key for both refresh-token stores: each record is bound to its connection's name.
+  const storeKey = await secret('refresh-token-store.key', randomBytes(32).toString('base64'));
+  const webApp = async (client: string, name: string, extra: Record<string, unknown> = {}) => ({
+    domain: org.domain,
+    clientId: orgClient(org, client).clientId,
+    grant: {
+      type: 'authorization_code',
+      redirectUri: 'http://127.0.0.1:8765/callback',
+      refreshTokenStore: {
+        path: join(dir, `${name}.refresh-token`),
+        encryptionKey: storeKey,
+      },
+    },
+    clientAuth: {
+      method: 'client_secret_basic',
+      clientSecret: await secret(`${client}.secret`, orgClient(org, client).clientSecret ?? ''),
+    },
+    development,
+    ...extra,
+  });
   const connections = {
     [EMULATOR_CONNECTIONS.service]: await serviceApp('service'),
     [EMULATOR_CONNECTIONS.dpop]: await serviceApp('service-dpop', { dpop: true }),
     [EMULATOR_CONNECTIONS.readonly]: await serviceApp('service-readonly'),
-    [EMULATOR_CONNECTIONS.web]: {
-      domain: org.domain,
-      clientId: web.clientId,
-      grant: {
-        type: 'authorization_code',
-        redirectUri: 'http://127.0.0.1:8765/callback',
-        refreshTokenStore: {
-          path: join(dir, 'okta-web.refresh-token'),
-          encryptionKey: await secret('refresh-token-store.key', randomBytes(32).toString('base64')),
-        },
-      },
-      clientAuth: {
-        method: 'client_secret_basic',
-        clientSecret: await secret('web.secret', web.clientSecret ?? ''),
-      },
-      development,
-    },
+    [EMULATOR_CONNECTIONS.web]: await webApp('web', EMULATOR_CONNECTIONS.web),
+    [EMULATOR_CONNECTIONS.webDpop]: await webApp('web-dpop', EMULATOR_CONNECTIONS.webDpop, { dpop: true }),
     [EMULATOR_CONNECTIONS.ssws]: {
       type: 'ssws',
       domain: org.domain,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AuthState } from './auth/adapter.js';
 import { safeEqual } from './auth/authenticate.js';
+import type { ResourceServerNonces } from './auth/dpop-nonces.js';
 import { FaultSpecSchema, type FaultInjector } from './faults.js';
 import { readBody, sendJson } from './http.js';
 import type { RateLimiter, RateLimitFamily } from './rate-limits.js';
@@ -21,6 +22,12 @@ const ResetBodySchema = z.object({ empty: z.boolean().optional() });
 
 const RateLimitsBodySchema = z.record(z.string(), z.number().int().min(0));
 
+const DpopNonceBodySchema = z.strictObject({
+  rotateAfterSeconds: z.number().positive().optional(),
+  rotateAfterRequests: z.number().int().min(1).optional(),
+  requireNonce: z.boolean().optional(),
+});
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
@@ -28,10 +35,14 @@ const MAX_BODY_BYTES = 64 * 1024;
  *
  * - `POST reset` `{ empty? }`: the org as it started (its start seed, same ids, or empty when it started
  *   empty; `{ "empty": true }` for only "Everyone"), with no tokens, faults, request log or rate-limit
- *   windows.
+ *   windows, and the DPoP nonce settings it started with.
  * - `POST seed` `{ users?, randomSeed? }`: replace the org's users and groups with the seed.
  * - `POST faults` (see `FaultSpecSchema`), `GET faults`, `DELETE faults`.
  * - `PUT rate-limits` `{ family: budget }`: change rate-limit budgets.
+ * - `PUT dpop-nonce` `{ rotateAfterSeconds?, rotateAfterRequests?, requireNonce? }`: how the Management
+ *   API rotates its DPoP nonce (omitted: the default; a new nonce follows at once); `POST
+ *   dpop-nonce/rotate`: a new nonce now,
+ *   so the next proof with the old one gets 401 `use_dpop_nonce`.
  * - `GET tokens`: every access and refresh token issued (for secret-leak audits).
  * - `GET requests`: the request log with counts per endpoint; `DELETE requests` clears it.
  */
@@ -44,6 +55,7 @@ export function createControls(deps: {
   faults: FaultInjector;
   requestLog: RequestLog;
   rateLimits: RateLimiter;
+  dpopNonces: ResourceServerNonces;
 }): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
     if (!safeEqual(req.headers.authorization ?? '', `Bearer ${deps.adminSecret}`)) {
@@ -64,6 +76,7 @@ export function createControls(deps: {
           deps.faults.clear();
           deps.requestLog.clear();
           deps.rateLimits.reset();
+          deps.dpopNonces.reset();
           return reply(res, 200, { counts: deps.store.counts() });
         }
         case 'POST seed': {
@@ -83,6 +96,12 @@ export function createControls(deps: {
             RateLimitsBodySchema.parse(await readJson(req)) as Partial<Record<RateLimitFamily, number>>,
           );
           return reply(res, 200, { budgets: deps.rateLimits.budgets });
+        case 'PUT dpop-nonce':
+          deps.dpopNonces.configure(DpopNonceBodySchema.parse(await readJson(req)));
+          return reply(res, 200, { settings: deps.dpopNonces.settings });
+        case 'POST dpop-nonce/rotate':
+          deps.dpopNonces.rotate();
+          return sendNoContent(res);
         case 'GET tokens':
           return reply(res, 200, { tokens: deps.authState.issuedTokens() });
         case 'GET requests':

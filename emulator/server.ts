@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AuthState } from './auth/adapter.js';
 import { createAuthenticate } from './auth/authenticate.js';
 import { loadOrCreateCredentials } from './auth/clients.js';
+import { ResourceServerNonces, type ResourceNonceOptions } from './auth/dpop-nonces.js';
 import { createAuthorizationServer, SIGN_IN_PATH } from './auth/provider.js';
 import { createSignInHandler } from './auth/sign-in.js';
 import { CONTROLS_PATH, createControls } from './controls.js';
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
   seedUsers?: number;
   /** Access token lifetime; Okta's is 3600 s. */
   accessTokenTtlSeconds?: number;
+  /** How the Management API rotates its DPoP nonce (default: every 300 s; a nonce is not required). */
+  dpopNonce?: ResourceNonceOptions;
 }
 
 /** A running emulator: its org description plus where it was written and how to stop it. */
@@ -96,7 +99,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const startSeed = options.seedUsers === undefined ? {} : { users: options.seedUsers };
   const store = openStore({ storage: options.storage ?? 'sqlite', stateDir, seed: startSeed });
   const rateLimits = createRateLimiter(options.rateLimits);
-  const authenticate = createAuthenticate({ provider, domain, apiToken: credentials.apiToken });
+  const dpopNonces = new ResourceServerNonces(options.dpopNonce);
+  const authenticate = createAuthenticate({
+    provider,
+    domain,
+    apiToken: credentials.apiToken,
+    nonces: dpopNonces,
+  });
   const managementApi = createManagementApi({ store, authenticate, rateLimits });
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
@@ -108,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     faults,
     requestLog,
     rateLimits,
+    dpopNonces,
   });
 
   const dispatch = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -6,6 +6,7 @@ import type { FaultSpecInput } from './faults.js';
 import { orgTransport, type OrgDescription } from './org.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
 import type { IssuedToken } from './auth/adapter.js';
+import type { ResourceNonceOptions } from './auth/dpop-nonces.js';
 import type { RequestLogEntry } from './request-log.js';
 
 const MAX_STEPS = 10;
@@ -78,6 +79,10 @@ export interface EmulatorControls {
   seed(options?: { users?: number; randomSeed?: number }): Promise<void>;
   addFault(spec: FaultSpecInput): Promise<{ id: string }>;
   clearFaults(): Promise<void>;
+  /** Sets how the Management API rotates its DPoP nonce (omitted options: defaults) and issues a new one. */
+  configureDpopNonce(options: ResourceNonceOptions): Promise<void>;
+  /** Rotates the Management API's DPoP nonce now: the next proof with the old one gets `use_dpop_nonce`. */
+  rotateDpopNonce(): Promise<void>;
   tokens(): Promise<IssuedToken[]>;
   requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
   clearRequests(): Promise<void>;
@@ -115,6 +120,8 @@ export function emulatorControls(
     seed: async (options = {}) => void (await call('POST', 'seed', options)),
     addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
     clearFaults: async () => void (await call('DELETE', 'faults')),
+    configureDpopNonce: async (options) => void (await call('PUT', 'dpop-nonce', options)),
+    rotateDpopNonce: async () => void (await call('POST', 'dpop-nonce/rotate')),
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },

@@ -4,42 +4,65 @@ import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { TokenInstance } from 'oidc-provider';
 import { OKTA_SCOPES } from './clients.js';
+import type { ResourceServerNonces } from './dpop-nonces.js';
 import { DPOP_SIGNING_ALGORITHMS } from './provider.js';
 
-/** Who called the Management API, and with which okta.* scopes. */
-export type ApiCaller = { kind: 'oauth' | 'ssws'; clientId?: string; scopes: string[] };
+/**
+ * Who called the Management API, and with which okta.* scopes. `dpopNonce` is set for DPoP requests:
+ * the nonce to send back in the `DPoP-Nonce` header.
+ */
+export type ApiCaller = { kind: 'oauth' | 'ssws'; clientId?: string; scopes: string[]; dpopNonce?: string };
 
 /**
  * Authenticates one Management API request: a caller, or the Okta error to answer with (401 E0000011 for
- * a missing, unknown, expired or revoked token; the Management API checks scopes and answers 403 E0000006).
+ * a missing, unknown, expired or revoked token, an invalid DPoP proof, or a proof without the current
+ * nonce; the Management API checks scopes and answers 403 E0000006).
  */
 export type Authenticate = (
   req: IncomingMessage,
   url: URL,
 ) => Promise<
   | ApiCaller
-  | { status: 401 | 403; errorCode: 'E0000011' | 'E0000006'; errorSummary: string; wwwAuthenticate?: string }
+  | {
+      status: 401 | 403;
+      errorCode: 'E0000011' | 'E0000006';
+      errorSummary: string;
+      wwwAuthenticate?: string;
+      dpopNonce?: string;
+    }
 >;
 
 type Rejection = Exclude<Awaited<ReturnType<Authenticate>>, ApiCaller>;
 
 const DPOP_ALGORITHMS: string[] = [...DPOP_SIGNING_ALGORITHMS];
+/** A proof that is valid but for its nonce: answered with `use_dpop_nonce` instead of `invalid_dpop_proof`. */
+const USE_DPOP_NONCE = Symbol('use_dpop_nonce');
 /** How far a DPoP proof's `iat` may be from now. */
 const DPOP_MAX_SKEW_SECONDS = 300;
+
+/** What the resource server says when a proof lacks its current nonce (RFC 9449 section 9). */
+export const RESOURCE_USE_DPOP_NONCE_DESCRIPTION = 'Resource server requires nonce in DPoP proof.';
 
 /**
  * Creates the Management API's {@link Authenticate}: `Authorization: Bearer <access token>` issued by the
  * org authorization server, `Authorization: DPoP <access token>` with a `DPoP` proof for DPoP-bound
  * tokens, or `Authorization: SSWS <API token>` (the org's API token, allowed every okta.* scope).
  *
+ * A DPoP proof is checked as a resource server does: its signature with the embedded `jwk`, `typ`
+ * `dpop+jwt` and an Okta algorithm, `htm`, `htu` (without query and fragment), `iat` within five minutes,
+ * `ath` (the token's hash), the key's thumbprint against the token's `cnf.jkt`, a `jti` never seen
+ * before, and the nonce (`nonces`): a stale one gets 401 `use_dpop_nonce` with the current one in
+ * `dpopNonce`, which the answer to every accepted DPoP request carries too.
+ *
  * @example
- * const authenticate = createAuthenticate({ provider, domain: 'companyabc.okta.com', apiToken });
+ * const authenticate = createAuthenticate({ provider, domain: 'companyabc.okta.com', apiToken, nonces });
  * const caller = await authenticate(req, new URL(req.url!, 'https://companyabc.okta.com'));
  */
 export function createAuthenticate(deps: {
   provider: Provider;
   domain: string;
   apiToken: string;
+  nonces: ResourceServerNonces;
   now?: () => number;
 }): Authenticate {
   const now = deps.now ?? Date.now;
@@ -79,12 +102,20 @@ export function createAuthenticate(deps: {
         return reject('The access token must be presented with the DPoP scheme and a DPoP proof.', 'DPoP');
       }
       const problem = await checkDpopProof(req, url, credential, token.jkt);
+      if (problem === USE_DPOP_NONCE) {
+        return {
+          ...reject(RESOURCE_USE_DPOP_NONCE_DESCRIPTION, 'DPoP', 'use_dpop_nonce'),
+          dpopNonce: deps.nonces.current(),
+        };
+      }
       if (problem) return reject(problem, 'DPoP', 'invalid_dpop_proof');
+      deps.nonces.countRequest();
     }
     return {
       kind: 'oauth',
       clientId: token.clientId,
       scopes: (token.scope ?? '').split(' ').filter(Boolean),
+      ...(token.jkt ? { dpopNonce: deps.nonces.current() } : {}),
     };
   };
 
@@ -93,7 +124,7 @@ export function createAuthenticate(deps: {
     url: URL,
     accessToken: string,
     jkt: string,
-  ): Promise<string | undefined> {
+  ): Promise<string | typeof USE_DPOP_NONCE | undefined> {
     const proof = req.headers.dpop;
     if (typeof proof !== 'string' || !proof) return 'The DPoP proof is missing.';
     let payload: Record<string, unknown>;
@@ -121,7 +152,9 @@ export function createAuthenticate(deps: {
     if (typeof payload.jti !== 'string' || !payload.jti) return 'The DPoP proof has no jti.';
     for (const [id, expires] of seenProofs) if (expires < nowSeconds) seenProofs.delete(id);
     if (seenProofs.has(payload.jti)) return 'The DPoP proof was already used.';
+    // A proof is single-use even when its nonce is refused: the client's retry signs a new one.
     seenProofs.set(payload.jti, nowSeconds + DPOP_MAX_SKEW_SECONDS);
+    if (!deps.nonces.accepts(payload.nonce)) return USE_DPOP_NONCE;
     return undefined;
   }
 }

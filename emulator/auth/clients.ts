@@ -98,6 +98,13 @@ export const CLIENT_TEMPLATES: readonly ClientTemplate[] = [
     grantTypes: ['authorization_code', 'refresh_token'],
     scopes: [...OIDC_SCOPES, ...ALL_OKTA_SCOPES],
   },
+  {
+    name: 'web-dpop',
+    authMethod: AUTH_METHODS.clientSecretBasic,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: [...OIDC_SCOPES, ...ALL_OKTA_SCOPES],
+    dpopRequired: true,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuthState } from './adapter.js';
 import { OIDC_SCOPES, publicJwk, type OrgCredentials, type SeededClient } from './clients.js';
@@ -18,6 +19,9 @@ export const OAUTH2_ROUTES = {
 /** The DPoP proof algorithms Okta accepts (its discovery documents list exactly these). */
 export const DPOP_SIGNING_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512'] as const;
 
+/** Okta's description of a token request whose DPoP proof lacks the server's current nonce. */
+export const USE_DPOP_NONCE_DESCRIPTION = 'Authorization server requires nonce in DPoP proof.';
+
 /** Path prefix of the sign-in and consent pages (the interaction), outside `/oauth2/v1/`. */
 export const SIGN_IN_PATH = '/login/interaction/';
 
@@ -37,7 +41,8 @@ export interface AuthorizationServerOptions {
 /**
  * Creates an `oidc-provider` instance configured as an Okta org authorization server: Okta's routes,
  * the okta.* scopes enforced per client, private_key_jwt with Okta's audience rule, client secrets,
- * authorization code with mandatory PKCE, rotating refresh tokens, revocation, introspection and DPoP.
+ * authorization code with mandatory PKCE, rotating refresh tokens, revocation, introspection and DPoP
+ * with server nonces (a proof without the current nonce gets 400 `use_dpop_nonce` and a `DPoP-Nonce`).
  *
  * The caller serves it behind TLS and must set `X-Forwarded-Proto: https` and `X-Forwarded-Host: {domain}`
  * on every request (the provider runs with `proxy = true`), so its URLs are those of the org domain.
@@ -68,7 +73,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       introspection: { enabled: true, allowedPolicy: tokenBelongsToCaller },
       revocation: { enabled: true, allowedPolicy: revokeOnlyThisAccessToken },
       userinfo: { enabled: true },
-      dPoP: { enabled: true },
+      // Okta answers a DPoP-required app's first token request (a proof without a nonce) with 400
+      // use_dpop_nonce and a DPoP-Nonce header. oidc-provider's nonces change every minute and stay
+      // valid for a few; the secret lives as long as the process, like the tokens.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
     },
     pkce: { required: () => true },
     ttl: {
@@ -112,7 +120,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   provider.proxy = true;
   ignoreUnsolicitedDpopProofs(provider);
   allowAnyLoopbackPort(provider);
-  answerMissingDpopLikeOkta(provider);
+  answerDpopErrorsLikeOkta(provider);
   return provider;
 }
 
@@ -186,14 +194,18 @@ async function assertOktaAssertionAudience(
 
 /**
  * oidc-provider answers a DPoP-required client's token request without a proof with `invalid_grant`;
- * Okta answers 400 `invalid_dpop_proof`. Error events run after the body is set, so it can be replaced.
+ * Okta answers 400 `invalid_dpop_proof`. A proof without the current nonce gets `use_dpop_nonce` from
+ * both, with Okta's description. Error events run after the body is set, so it can be replaced; the
+ * `DPoP-Nonce` header oidc-provider set stays.
  */
-function answerMissingDpopLikeOkta(provider: Provider): void {
+function answerDpopErrorsLikeOkta(provider: Provider): void {
   provider.on('grant.error', (...args: unknown[]) => {
-    const [ctx, err] = args as [KoaContextWithOIDC, { error_detail?: string }];
+    const [ctx, err] = args as [KoaContextWithOIDC, { error?: string; error_detail?: string }];
     if (err.error_detail === 'DPoP proof JWT not provided') {
       ctx.status = 400;
       ctx.body = { error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' };
+    } else if (err.error === 'use_dpop_nonce') {
+      ctx.body = { error: 'use_dpop_nonce', error_description: USE_DPOP_NONCE_DESCRIPTION };
     }
   });
 }

@@ -106,6 +106,7 @@ export function createManagementApi(deps: {
       if (raw === undefined) throw malformedBody();
       if (decision.limited) throw rateLimited();
       const caller = await authenticate(req, url);
+      if (caller.dpopNonce) headers['DPoP-Nonce'] = caller.dpopNonce;
       if ('errorCode' in caller) {
         throw new OktaApiError(
           caller.status,

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,6 +11,7 @@ import {
   finishAuthorization,
   protectedRequest,
   requestToken,
+  revokeAccessToken,
   startAuthorization,
 } from '../../activities/oauth.js';
 import { OktaErrorType } from '../../common/errors.js';
@@ -34,6 +35,7 @@ beforeAll(async () => {
   });
   env.WEB_SECRET = orgClient(t.org, 'web').clientSecret;
   env.WEB_POST_SECRET = orgClient(t.org, 'web-post').clientSecret;
+  env.WEB_DPOP_SECRET = orgClient(t.org, 'web-dpop').clientSecret;
   env.STORE_KEY = randomBytes(32).toString('base64');
   env.API_TOKEN = t.org.apiToken;
   env.WRONG_TOKEN = `00${randomBytes(20).toString('hex')}`;
@@ -72,7 +74,9 @@ const service = (name: string, over: Record<string, unknown> = {}) =>
     ...over,
   });
 
-const web = (client: 'web' | 'web-post', store: string) =>
+const WEB_SECRETS = { web: 'WEB_SECRET', 'web-post': 'WEB_POST_SECRET', 'web-dpop': 'WEB_DPOP_SECRET' };
+
+const web = (client: 'web' | 'web-post' | 'web-dpop', store: string, over: Record<string, unknown> = {}) =>
   connection({
     clientId: orgClient(t.org, client).clientId,
     grant: {
@@ -80,10 +84,11 @@ const web = (client: 'web' | 'web-post', store: string) =>
       redirectUri: orgClient(t.org, client).redirectUris?.[0] ?? 'http://127.0.0.1/callback',
       refreshTokenStore: { path: store, encryptionKey: { env: 'STORE_KEY' } },
     },
-    clientAuth:
-      client === 'web'
-        ? { method: 'client_secret_basic', clientSecret: { env: 'WEB_SECRET' } }
-        : { method: 'client_secret_post', clientSecret: { env: 'WEB_POST_SECRET' } },
+    clientAuth: {
+      method: client === 'web-post' ? 'client_secret_post' : 'client_secret_basic',
+      clientSecret: { env: WEB_SECRETS[client] },
+    },
+    ...over,
   });
 
 async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -167,8 +172,15 @@ describe('client credentials', () => {
     expect(await listOneUser(c, token)).toBe(200);
   });
 
-  it('without DPoP for an app that requires it fails without retrying', async () => {
+  it('without DPoP for an app that requires it fails with OktaConnectionMisconfigured, not retried', async () => {
     const err = await failure(requestToken(await service('service-dpop')));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
+    expect(err.nonRetryable).toBe(true);
+  });
+
+  it('with DPoP for an app that issues Bearer tokens fails with OktaConnectionMisconfigured, not retried', async () => {
+    const err = await failure(requestToken(await service('service', { dpop: true })));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
     expect(err.nonRetryable).toBe(true);
   });
 
@@ -240,6 +252,18 @@ describe('authorization code + PKCE and refresh tokens', () => {
     expect(err.message).toContain('temporal-okta connections authorize test');
   });
 
+  it('fails with OktaConnectionMisconfigured when the refresh-token store becomes unreadable at run time', async () => {
+    const store = join(dir, 'web-unreadable.token');
+    const c = (await web('web', store)) as OAuthConnection;
+    await authorize(c);
+    // Running as root ignores file modes: a directory in the file's place is unreadable for anyone.
+    await rm(store);
+    await mkdir(store);
+    const err = await failure(requestToken(c));
+    expect(err.type).toBe(OktaErrorType.OktaConnectionMisconfigured);
+    expect(err.nonRetryable).toBe(true);
+  });
+
   it('refuses a callback whose state does not match', async () => {
     const c = (await web('web', join(dir, 'state.token'))) as OAuthConnection;
     const { pending } = await startAuthorization(c);
@@ -260,5 +284,83 @@ describe('SSWS API token', () => {
   it('gets 401 for a token the org does not know', async () => {
     const c = await connection({ type: 'ssws', apiToken: { env: 'WRONG_TOKEN' } });
     expect(await listOneUser(c, await requestToken(c))).toBe(401);
+  });
+});
+
+describe('DPoP with the nonces Okta requires', () => {
+  /** The statuses of the requests to `path` since the log was last cleared. */
+  async function statuses(path: string): Promise<number[]> {
+    return (await t.controls.requests()).requests.filter((r) => r.path === path).map((r) => r.status);
+  }
+
+  it('client credentials: the token endpoint asks for a nonce once and the token works on the API', async () => {
+    const c = await service('service-dpop', { dpop: true });
+    await discoverOrg(c as OAuthConnection);
+    await t.controls.clearRequests();
+    const token = await requestToken(c);
+    expect(token.tokenType).toBe('DPoP');
+    expect(await listOneUser(c, token)).toBe(200);
+    expect(await statuses('/oauth2/v1/token')).toEqual([400, 200]);
+    expect(await statuses('/api/v1/users')).toEqual([200]);
+  });
+
+  it('authorization code and refresh token: a DPoP-bound code exchange, refreshes and API calls', async () => {
+    const c = (await web('web-dpop', join(dir, 'web-dpop.token'), { dpop: true })) as OAuthConnection;
+    const first = await authorize(c);
+    expect(first.tokenType).toBe('DPoP');
+    const refreshed = await requestToken(c);
+    expect(refreshed.tokenType).toBe('DPoP');
+    expect(await listOneUser(c, refreshed)).toBe(200);
+    expect(await listOneUser(c, await requestToken(c))).toBe(200);
+  });
+
+  it('revokes a DPoP-bound access token: the API refuses it afterwards', async () => {
+    const c = await service('service-dpop', { dpop: true });
+    const token = await requestToken(c);
+    expect(await listOneUser(c, token)).toBe(200);
+    await revokeAccessToken(c, token);
+    expect(await listOneUser(c, token)).toBe(401);
+  });
+
+  it('a nonce rotation of the API costs one retry of the call, and no new token', async () => {
+    const c = await service('service-dpop', { dpop: true });
+    const token = await requestToken(c);
+    await t.controls.clearRequests();
+    expect(await listOneUser(c, token)).toBe(200);
+    expect(await listOneUser(c, token)).toBe(200);
+    await t.controls.rotateDpopNonce();
+    expect(await listOneUser(c, token)).toBe(200);
+    expect(await listOneUser(c, token)).toBe(200);
+    expect(await statuses('/api/v1/users')).toEqual([200, 200, 401, 200, 200]);
+    expect(await statuses('/oauth2/v1/token')).toEqual([]);
+  });
+
+  it("keeps the API's nonce apart from the token endpoint's: switching between them costs no refused request", async () => {
+    const c = await service('service-dpop', { dpop: true });
+    await listOneUser(c, await requestToken(c));
+    await t.controls.clearRequests();
+    expect(await listOneUser(c, await requestToken(c))).toBe(200);
+    expect(await listOneUser(c, await requestToken(c))).toBe(200);
+    expect(await statuses('/oauth2/v1/token')).toEqual([200, 200]);
+    expect(await statuses('/api/v1/users')).toEqual([200, 200]);
+  });
+
+  it('answers a second use_dpop_nonce in a row with a retryable OktaUnavailable, not a 401 for the token', async () => {
+    const c = await service('service-dpop', { dpop: true });
+    const token = await requestToken(c);
+    await t.controls.addFault({
+      pathPrefix: '/api/v1/users',
+      status: 401,
+      headers: {
+        'www-authenticate':
+          'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof."',
+        'dpop-nonce': 'a-nonce-that-is-refused-again',
+      },
+      body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided' },
+      count: 2,
+    });
+    const err = await failure(listOneUser(c, token));
+    expect(err.type).toBe(OktaErrorType.OktaUnavailable);
+    expect(err.nonRetryable).toBe(false);
   });
 });

@@ -181,6 +181,28 @@ describe('connections authorize', () => {
     expect((await failed).exitCode).toBe(1);
   });
 
+  it('authorises a DPoP connection: the code is bound to its key and the stored refresh token yields DPoP tokens', async () => {
+    const c = cli();
+    const done = c.run(
+      'connections',
+      'authorize',
+      EMULATOR_CONNECTIONS.webDpop,
+      '--connections',
+      t.connectionsFile,
+    );
+    const url = await printedUrl(c.out);
+    expect(url.searchParams.get('dpop_jkt')).toMatch(/^[\w-]{43}$/);
+    const callback = await authorizeWithScriptedAdmin({ org: t.org, fetch: t.fetch, authorizationUrl: url });
+    expect((await fetch(callback)).status).toBe(200);
+    await done;
+    expect(c.out()).toContain(`Connection "${EMULATOR_CONNECTIONS.webDpop}" is authorised`);
+
+    const check = cli();
+    await check.run('connections', 'test', EMULATOR_CONNECTIONS.webDpop, '--connections', t.connectionsFile);
+    expect(check.out()).toMatch(/PASS token\s+DPoP token granted/);
+    expect(check.out()).toMatch(/PASS api\b/);
+  });
+
   it('refuses a callback whose state is not its own and keeps waiting for the real one', async () => {
     const c = cli();
     const done = authorize(c);

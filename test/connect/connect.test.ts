@@ -162,6 +162,25 @@ describe('Connect with each grant and client authentication', () => {
     },
   );
 
+  it('authorization code + PKCE with DPoP: Connect refreshes into a DPoP-bound token that passed the API probe', async () => {
+    await t.authorize(EMULATOR_CONNECTIONS.webDpop);
+    try {
+      await t.controls.clearRequests();
+      const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.webDpop));
+      expect((await tokens.get(session.id, () => Promise.reject(new Error('not cached')))).tokenType).toBe(
+        'DPoP',
+      );
+      const { requests } = await t.controls.requests();
+      // The code exchange, in this process too, left the token endpoint's nonce: one refresh request.
+      expect(
+        requests.filter((r) => r.path === '/oauth2/v1/token').map((r) => [r.grantType, r.status]),
+      ).toEqual([['refresh_token', 200]]);
+      expect(requests.filter((r) => r.path === '/api/v1/users').map((r) => r.status)).toEqual([200]);
+    } finally {
+      await rm(join(t.dir, `${EMULATOR_CONNECTIONS.webDpop}.refresh-token`), { force: true });
+    }
+  });
+
   it('SSWS: no token request, no scopes, and the API probe succeeds with the API token', async () => {
     const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.ssws));
     expect(session.scopes).toEqual([]);

@@ -9,7 +9,7 @@ import type { EmulatorOptions } from '../../emulator/server.js';
 import { orgClient } from '../../emulator/org.js';
 import { authorizeWithScriptedAdmin, startTestOrg, type TestOrg } from '../../emulator/testing.js';
 
-/** Connections of the emulated org beyond the five `writeEmulatorConnections` writes. */
+/** Connections of the emulated org beyond the six `writeEmulatorConnections` writes. */
 export const EXTRA_CONNECTIONS = {
   /** The service app's client id with a private key the app does not know: OktaInvalidClient. */
   unregisteredKey: 'okta-unregistered-key',
@@ -17,7 +17,7 @@ export const EXTRA_CONNECTIONS = {
   webPost: 'okta-web-post',
 } as const;
 
-/** An emulated org, its connections file (the five standard connections plus {@link EXTRA_CONNECTIONS}). */
+/** An emulated org, its connections file (the six standard connections plus {@link EXTRA_CONNECTIONS}). */
 export interface ConnectTestOrg extends TestOrg {
   /** `org.domain`: the domain every connection is configured for. */
   domain: string;
@@ -73,7 +73,7 @@ export async function startConnectTestOrg(
       clientAuth: { method: 'client_secret_post', clientSecret: { file: 'web-post.secret' } },
     };
     if (redirectPort !== undefined) {
-      for (const name of ['okta-web', EXTRA_CONNECTIONS.webPost]) {
+      for (const name of ['okta-web', 'okta-web-dpop', EXTRA_CONNECTIONS.webPost]) {
         const grant = json.connections[name]!.grant as { redirectUri: string };
         grant.redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
       }
