@@ -26,6 +26,8 @@ export type AuthMethod = (typeof AUTH_METHODS)[keyof typeof AUTH_METHODS];
 
 /** The redirect URI registered for the seeded web apps; any loopback port is accepted (RFC 8252 §7.3). */
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
+/** Every loopback form `connections authorize` can listen on, registered on the web apps. */
+const LOOPBACK_REDIRECT_URIS = [LOOPBACK_REDIRECT_URI, 'http://[::1]/callback', 'http://localhost/callback'];
 
 /** A seeded OAuth client as described in org.json, credentials included. */
 export interface SeededClient {
@@ -146,7 +148,7 @@ function templateFields(
     authMethod: t.authMethod,
     grantTypes: [...t.grantTypes],
     scopes: [...t.scopes],
-    ...(usesCode ? { redirectUris: [LOOPBACK_REDIRECT_URI] } : {}),
+    ...(usesCode ? { redirectUris: LOOPBACK_REDIRECT_URIS } : {}),
     dpopRequired: t.dpopRequired ?? false,
   };
 }

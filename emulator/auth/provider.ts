@@ -228,7 +228,9 @@ function clientMetadata(c: SeededClient): Record<string, unknown> {
 
 /**
  * RFC 8252 §7.3: a loopback redirect URI matches whatever port the app listens on. oidc-provider does
- * this for `native` clients only; Okta's web apps registered with a loopback URI behave the same way.
+ * this for `native` clients only. Okta's web apps match the registered URI exactly, port included: the
+ * emulator deliberately accepts any port on a loopback host, so the CLI, the tests and the demo can
+ * listen on a free port (documented in emulator/README.md).
  */
 function allowAnyLoopbackPort(provider: Provider): void {
   const proto = provider.Client.prototype;
@@ -247,7 +249,8 @@ function stripLoopbackPort(value: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+  if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname))
+    return undefined;
   url.port = '';
   return url.href;
 }
