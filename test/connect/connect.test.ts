@@ -167,9 +167,13 @@ describe('Connect with each grant and client authentication', () => {
     try {
       await t.controls.clearRequests();
       const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.webDpop));
-      expect((await tokens.get(session.id, () => Promise.reject(new Error('not cached')))).tokenType).toBe(
-        'DPoP',
-      );
+      expect(
+        (
+          await tokens.get(t.connections.get(session.connection)!, () =>
+            Promise.reject(new Error('not cached')),
+          )
+        ).tokenType,
+      ).toBe('DPoP');
       const { requests } = await t.controls.requests();
       // The code exchange, in this process too, left the token endpoint's nonce: one refresh request.
       expect(
