@@ -6,6 +6,7 @@ import type { FaultSpecInput } from './faults.js';
 import { orgTransport, type OrgDescription } from './org.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
 import type { IssuedToken } from './auth/adapter.js';
+import type { RateLimitFamily } from './rate-limits.js';
 import type { RequestLogEntry } from './request-log.js';
 
 const MAX_STEPS = 10;
@@ -77,6 +78,8 @@ export interface EmulatorControls {
   reset(options?: { empty?: boolean }): Promise<void>;
   seed(options?: { users?: number; randomSeed?: number }): Promise<void>;
   addFault(spec: FaultSpecInput): Promise<{ id: string }>;
+  /** Changes some rate-limit budgets and restarts every window; returns every family's budget. */
+  setRateLimits(budgets: Partial<Record<RateLimitFamily, number>>): Promise<Record<RateLimitFamily, number>>;
   clearFaults(): Promise<void>;
   tokens(): Promise<IssuedToken[]>;
   requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
@@ -115,6 +118,8 @@ export function emulatorControls(
     seed: async (options = {}) => void (await call('POST', 'seed', options)),
     addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
     clearFaults: async () => void (await call('DELETE', 'faults')),
+    setRateLimits: async (budgets) =>
+      ((await call('PUT', 'rate-limits', budgets)) as { budgets: Record<RateLimitFamily, number> }).budgets,
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
