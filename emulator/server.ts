@@ -10,7 +10,7 @@ import { createSignInHandler } from './auth/sign-in.js';
 import { CONTROLS_PATH, createControls } from './controls.js';
 import { applyFault, FaultInjector } from './faults.js';
 import { sendJson } from './http.js';
-import { createManagementApi } from './management/index.js';
+import { createManagementApi, type ManagementBehaviour } from './management/index.js';
 import { internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 import { writeOrg, type OrgDescription } from './org.js';
 import { createRateLimiter, RateLimitFamilies, type RateLimitFamily } from './rate-limits.js';
@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   rateLimitWindowSeconds?: number;
   /** Users to seed into an empty org (groups follow); omitted: the seed's default. */
   seedUsers?: number;
+  /** Removing a user who is not a member of the group: 204 (default) or 404 E0000007, as Okta can answer. */
+  nonMemberRemoval?: ManagementBehaviour['nonMemberRemoval'];
   /** Access token lifetime; Okta's is 3600 s. */
   accessTokenTtlSeconds?: number;
 }
@@ -99,7 +101,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const store = openStore({ storage: options.storage ?? 'sqlite', stateDir, seed: startSeed });
   const rateLimits = createRateLimiter(options.rateLimits, options.rateLimitWindowSeconds);
   const authenticate = createAuthenticate({ provider, domain, apiToken: credentials.apiToken });
-  const managementApi = createManagementApi({ store, authenticate, rateLimits });
+  const managementApi = createManagementApi({
+    store,
+    authenticate,
+    rateLimits,
+    behaviour: options.nonMemberRemoval ? { nonMemberRemoval: options.nonMemberRemoval } : {},
+  });
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
   const controls = createControls({
