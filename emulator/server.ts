@@ -11,7 +11,7 @@ import { createSignInHandler } from './auth/sign-in.js';
 import { CONTROLS_PATH, createControls } from './controls.js';
 import { applyFault, FaultInjector } from './faults.js';
 import { sendJson } from './http.js';
-import { createManagementApi } from './management/index.js';
+import { createManagementApi, type ManagementBehaviour } from './management/index.js';
 import { internalError, oktaErrorBody, rateLimited } from './okta-errors.js';
 import { writeOrg, type OrgDescription } from './org.js';
 import { createRateLimiter, RateLimitFamilies, type RateLimitFamily } from './rate-limits.js';
@@ -32,10 +32,14 @@ export interface EmulatorOptions {
   domain?: string;
   /** Overrides the generated secret of the `/__emulator/*` controls. */
   adminSecret?: string;
-  /** Rate-limit budgets per family, per minute. */
+  /** Rate-limit budgets per family, per window. */
   rateLimits?: Partial<Record<RateLimitFamily, number>>;
+  /** Length of a rate-limit window in seconds; Okta's is one minute (the default). Tests shorten it. */
+  rateLimitWindowSeconds?: number;
   /** Users to seed into an empty org (groups follow); omitted: the seed's default. */
   seedUsers?: number;
+  /** Removing a user who is not a member of the group: 204 (default) or 404 E0000007, as Okta can answer. */
+  nonMemberRemoval?: ManagementBehaviour['nonMemberRemoval'];
   /** Access token lifetime; Okta's is 3600 s. */
   accessTokenTtlSeconds?: number;
   /** How the Management API rotates its DPoP nonce (default: every 300 s; a nonce is not required). */
@@ -98,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const startSeed = options.seedUsers === undefined ? {} : { users: options.seedUsers };
   const store = openStore({ storage: options.storage ?? 'sqlite', stateDir, seed: startSeed });
-  const rateLimits = createRateLimiter(options.rateLimits);
+  const rateLimits = createRateLimiter(options.rateLimits, options.rateLimitWindowSeconds);
   const dpopNonces = new ResourceServerNonces(options.dpopNonce);
   const authenticate = createAuthenticate({
     provider,
@@ -106,7 +110,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     apiToken: credentials.apiToken,
     nonces: dpopNonces,
   });
-  const managementApi = createManagementApi({ store, authenticate, rateLimits });
+  const managementApi = createManagementApi({
+    store,
+    authenticate,
+    rateLimits,
+    behaviour: options.nonMemberRemoval ? { nonMemberRemoval: options.nonMemberRemoval } : {},
+  });
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
   const controls = createControls({

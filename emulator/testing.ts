@@ -7,6 +7,7 @@ import { orgTransport, type OrgDescription } from './org.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
 import type { IssuedToken } from './auth/adapter.js';
 import type { ResourceNonceOptions } from './auth/dpop-nonces.js';
+import type { RateLimitFamily } from './rate-limits.js';
 import type { RequestLogEntry } from './request-log.js';
 
 const MAX_STEPS = 10;
@@ -78,6 +79,8 @@ export interface EmulatorControls {
   reset(options?: { empty?: boolean }): Promise<void>;
   seed(options?: { users?: number; randomSeed?: number }): Promise<void>;
   addFault(spec: FaultSpecInput): Promise<{ id: string }>;
+  /** Changes some rate-limit budgets and restarts every window; returns every family's budget. */
+  setRateLimits(budgets: Partial<Record<RateLimitFamily, number>>): Promise<Record<RateLimitFamily, number>>;
   clearFaults(): Promise<void>;
   /** Sets how the Management API rotates its DPoP nonce (omitted options: defaults) and issues a new one. */
   configureDpopNonce(options: ResourceNonceOptions): Promise<void>;
@@ -122,6 +125,8 @@ export function emulatorControls(
     clearFaults: async () => void (await call('DELETE', 'faults')),
     configureDpopNonce: async (options) => void (await call('PUT', 'dpop-nonce', options)),
     rotateDpopNonce: async () => void (await call('POST', 'dpop-nonce/rotate')),
+    setRateLimits: async (budgets) =>
+      ((await call('PUT', 'rate-limits', budgets)) as { budgets: Record<RateLimitFamily, number> }).budgets,
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },

@@ -110,11 +110,19 @@ export async function addUser(ctx: ActionContext, rawInput: unknown): Promise<vo
   await ctx.client.request({ method: 'PUT', path: `${groupPath(input.group)}/users/${id}` });
 }
 
-/** Removes a user from a group. Removing an absent member is a success. */
+/**
+ * Removes a user from a group. Safe to retry: removing a user who is not a member is a success, whether
+ * Okta answers 204 or 404. A 404 because the group or the user does not exist stays `OktaNotFound`.
+ */
 export async function removeUser(ctx: ActionContext, rawInput: unknown): Promise<void> {
   const input = GroupMembershipInputSchema.parse(rawInput);
   const id = await userId(ctx, input.user);
-  await ctx.client.request({ method: 'DELETE', path: `${groupPath(input.group)}/users/${id}` });
+  const path = `${groupPath(input.group)}/users/${id}`;
+  const res = await ctx.client.request({ method: 'DELETE', path, accept: [404] });
+  if (res.status !== 404) return;
+  // Okta's 404 does not say what is missing: when both the group and the user exist, it is the membership.
+  await ctx.client.request({ method: 'GET', path: groupPath(input.group) });
+  await fetchUser(ctx, id);
 }
 
 export async function members(ctx: ActionContext, rawInput: unknown): Promise<ListResult<OktaUser>> {

@@ -11,7 +11,12 @@ import {
   notFound,
   rateLimited,
 } from '../okta-errors.js';
-import type { HandlerResult, Route } from './context.js';
+import {
+  DEFAULT_MANAGEMENT_BEHAVIOUR,
+  type HandlerResult,
+  type ManagementBehaviour,
+  type Route,
+} from './context.js';
 import { hasScope, operationScopes } from './scopes.js';
 import { userRoutes } from './users.js';
 import { groupRoutes } from './groups.js';
@@ -90,8 +95,11 @@ export function createManagementApi(deps: {
   store: OrgStore;
   authenticate: Authenticate;
   rateLimits: RateLimiter;
+  /** Where Okta's answers vary, which one the org gives; Okta's documented ones by default. */
+  behaviour?: Partial<ManagementBehaviour>;
 }): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { store, authenticate, rateLimits } = deps;
+  const behaviour: ManagementBehaviour = { ...DEFAULT_MANAGEMENT_BEHAVIOUR, ...deps.behaviour };
   return async (req, res, url) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = `https://${req.headers.host ?? url.host}`;
@@ -129,7 +137,7 @@ export function createManagementApi(deps: {
       }
       const body = parseJson(raw);
       const result: HandlerResult = store.transaction(() =>
-        route.handle({ store, url, origin, params, body, now: new Date() }),
+        route.handle({ store, behaviour, url, origin, params, body, now: new Date() }),
       );
       if (result.links) headers.Link = result.links;
       send(res, result.status, headers, result.body);

@@ -1,9 +1,20 @@
 import type { OrgStore } from '../store.js';
 import type { OperationId } from './scopes.js';
 
+/**
+ * How the org answers where Okta's answers vary, so a test can run the package against each:
+ * `nonMemberRemoval` is the answer to removing a user who is not a member of the group: 204 (the default,
+ * like a repeated add) or 404 E0000007, which Okta documents for this operation and can send.
+ */
+export type ManagementBehaviour = { nonMemberRemoval: 'noContent' | 'notFound' };
+
+/** Okta's documented success answers. */
+export const DEFAULT_MANAGEMENT_BEHAVIOUR: Readonly<ManagementBehaviour> = { nonMemberRemoval: 'noContent' };
+
 /** One Management API request, parsed. */
 export type RequestContext = {
   store: OrgStore;
+  behaviour: Readonly<ManagementBehaviour>;
   url: URL;
   /** `https://{Host}`: the org's origin as the caller addressed it. */
   origin: string;

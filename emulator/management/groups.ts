@@ -134,9 +134,14 @@ function membership(ctx: RequestContext, add: boolean): HandlerResult {
   const user = ctx.store.getUser(userId);
   if (!user || user.id !== userId) throw notFound(userId, 'User');
   requireOktaGroup(group);
-  // Both are idempotent in Okta: adding a member or removing a non-member is still 204.
-  if (add) ctx.store.addMember(group.id, user.id, ctx.now);
-  else ctx.store.removeMember(group.id, user.id, ctx.now);
+  if (add) {
+    ctx.store.addMember(group.id, user.id, ctx.now); // Okta documents only 204, a member already or not
+  } else {
+    const removed = ctx.store.removeMember(group.id, user.id, ctx.now);
+    // A non-member: 204, or 404 as Okta can answer (see ManagementBehaviour).
+    if (!removed && ctx.behaviour.nonMemberRemoval === 'notFound')
+      throw notFound(ctx.url.pathname, 'resource');
+  }
   return { status: 204 };
 }
 

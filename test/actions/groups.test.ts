@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeleteResult, ListResult, OktaGroup, Page, RawResponse } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
 import { actInSequence } from './workflows.js';
-import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
+import { OktaErrorType } from '../../common/errors.js';
+import { activityFailureOf, newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
 
 let h: ActionsHarness;
 beforeAll(async () => {
@@ -124,6 +125,55 @@ describe('okta.groups membership', () => {
     });
     expect([...first.items, ...second.items].map((u) => u.id).sort()).toEqual(users.map((u) => u.id).sort());
     expect(second.cursor).toBeUndefined();
+  });
+});
+
+describe('okta.groups membership when Okta answers 404 to removing a non-member', () => {
+  let strict: ActionsHarness;
+  beforeAll(async () => {
+    strict = await startActionsHarness({ seedUsers: 2, emulator: { nonMemberRemoval: 'notFound' } });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  const groupAndUser = async () => {
+    const group = await strict.run<OktaGroup>('groups.create', {
+      profile: { name: `Strict ${Math.random().toString(36).slice(2, 8)}` },
+    });
+    const user = await strict.run<OktaUser>('users.create', { profile: newProfile('strict') });
+    return { group, user };
+  };
+  const removals = async (groupId: string, userId: string) =>
+    (await strict.t.controls.requests()).requests
+      .filter((r) => r.method === 'DELETE' && r.path === `/api/v1/groups/${groupId}/users/${userId}`)
+      .map((r) => r.status);
+
+  it('treats a removal that Okta answers with 404, because the user is no longer a member, as done', async () => {
+    const { group, user } = await groupAndUser();
+    const remove = { name: 'groups.removeUser', options: { group: group.id, user: user.id } };
+    await strict.execute(actInSequence.name, [
+      strict.session,
+      [{ name: 'groups.addUser', options: { group: group.id, user: user.id } }, remove, remove],
+    ]);
+    expect(await removals(group.id, user.id)).toEqual([204, 404]);
+    expect((await strict.direct('GET', `/api/v1/groups/${group.id}/users`)).body).toEqual([]);
+  });
+
+  it('still fails with OktaNotFound when the group does not exist', async () => {
+    const { user } = await groupAndUser();
+    const failure = await activityFailureOf(
+      strict.run('groups.removeUser', { group: '00gDoesNotExist00000', user: user.id }),
+    );
+    expect(failure.type).toBe(OktaErrorType.OktaNotFound);
+  });
+
+  it('still fails with OktaNotFound when the user does not exist', async () => {
+    const { group } = await groupAndUser();
+    const failure = await activityFailureOf(
+      strict.run('groups.removeUser', { group: group.id, user: '00uDoesNotExist00000' }),
+    );
+    expect(failure.type).toBe(OktaErrorType.OktaNotFound);
   });
 });
 

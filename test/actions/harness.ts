@@ -9,6 +9,7 @@ import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import type { OktaSession } from '../../common/session.js';
 import { writeEmulatorConnections } from '../../emulator/connections.js';
+import type { EmulatorOptions } from '../../emulator/server.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -41,6 +42,8 @@ export interface ActionsHarness {
 export async function startActionsHarness(
   options: {
     seedUsers?: number;
+    /** More emulator options, such as the answers the org gives where Okta's vary. */
+    emulator?: Partial<EmulatorOptions>;
     wrap?: (activities: ReturnType<typeof createOktaActivities>) => object;
     requestTimeoutMs?: number;
     /** The workflows module to bundle; default this folder's `workflows.ts` (other modules re-export it). */
@@ -48,7 +51,7 @@ export async function startActionsHarness(
     workerOptions?: Partial<WorkerOptions>;
   } = {},
 ): Promise<ActionsHarness> {
-  const t = await startTestOrg({ seedUsers: options.seedUsers ?? 20 });
+  const t = await startTestOrg({ ...options.emulator, seedUsers: options.seedUsers ?? 20 });
   const dir = await mkdtemp(join(tmpdir(), 'okta-actions-'));
   const file = await writeEmulatorConnections(t.org, dir);
   const env = await connectToDevServer();

@@ -16,6 +16,12 @@ afterAll(async () => {
 const createUser = (tag: string, options: Record<string, unknown> = {}) =>
   h.run<OktaUser>('users.create', { profile: newProfile(tag), ...options });
 
+/** The lifecycle requests for one user that reached the org, from the emulator's request log. */
+const lifecycleCalls = async (userId: string, operation: string) =>
+  (await h.t.controls.requests()).requests
+    .filter((r) => r.path === `/api/v1/users/${userId}/lifecycle/${operation}`)
+    .map(({ method, status }) => ({ method, status }));
+
 describe('okta.users on the happy path', () => {
   it('creates an activated user with a password as ACTIVE', async () => {
     const user = await createUser('active', { password: 'correct-horse-1' });
@@ -112,7 +118,6 @@ describe('okta.users lifecycle operations', () => {
     },
     { name: 'deactivate', from: () => createUser('deactivate'), to: 'DEPROVISIONED' },
     { name: 'suspend', from: () => createUser('suspend', { password: 'correct-horse-1' }), to: 'SUSPENDED' },
-    { name: 'reactivate', from: () => createUser('reactivate'), to: 'PROVISIONED' },
     {
       name: 'resetPassword',
       from: () => createUser('reset', { password: 'correct-horse-1' }),
@@ -123,7 +128,6 @@ describe('okta.users lifecycle operations', () => {
       from: () => createUser('expire', { password: 'correct-horse-1' }),
       to: 'PASSWORD_EXPIRED',
     },
-    { name: 'unlock', from: () => createUser('unlock', { password: 'correct-horse-1' }), to: 'ACTIVE' },
   ];
   for (const c of cases) {
     it(`${c.name} moves the user to ${c.to} and returns it with its new status`, async () => {
@@ -134,6 +138,34 @@ describe('okta.users lifecycle operations', () => {
       expect((await h.direct('GET', `/api/v1/users/${user.id}`)).body).toMatchObject({ status: c.to });
     });
   }
+
+  it("reactivate sends Okta's reactivate call, which restarts the activation of a RECOVERY user as PROVISIONED", async () => {
+    const user = await createUser('reactivate');
+    const reset = await h.direct('POST', `/api/v1/users/${user.id}/lifecycle/reset_password?sendEmail=false`);
+    expect(reset.status).toBe(200);
+    const before = (await h.direct('GET', `/api/v1/users/${user.id}`)).body as OktaUser;
+    expect(before.status).toBe('RECOVERY');
+
+    const after = await h.run<OktaUser>('users.reactivate', { user: user.id });
+
+    expect(after).toMatchObject({ id: user.id, status: 'PROVISIONED' });
+    expect(Date.parse(after.statusChanged!)).toBeGreaterThan(Date.parse(before.statusChanged!));
+    expect(await lifecycleCalls(user.id, 'reactivate')).toEqual([{ method: 'POST', status: 200 }]);
+  });
+
+  it("unlock sends Okta's unlock call, which returns a LOCKED_OUT user to ACTIVE", async () => {
+    const search = encodeURIComponent('status eq "LOCKED_OUT"');
+    const locked = (await h.direct('GET', `/api/v1/users?search=${search}&limit=1`)).body as OktaUser[];
+    expect(locked).toHaveLength(1); // the seed locks some users out
+    const user = locked[0]!;
+
+    const after = await h.run<OktaUser>('users.unlock', { user: user.id });
+
+    expect(after).toMatchObject({ id: user.id, status: 'ACTIVE' });
+    expect(Date.parse(after.statusChanged!)).toBeGreaterThan(Date.parse(user.statusChanged!));
+    expect((await h.direct('GET', `/api/v1/users/${user.id}`)).body).toMatchObject({ status: 'ACTIVE' });
+    expect(await lifecycleCalls(user.id, 'unlock')).toEqual([{ method: 'POST', status: 200 }]);
+  });
 
   it('unsuspend returns a suspended user to ACTIVE', async () => {
     const user = await createUser('unsuspend', { password: 'correct-horse-1' });

@@ -129,6 +129,23 @@ describe('group membership', () => {
     expect(Date.parse(after.lastMembershipUpdated)).toBeGreaterThan(Date.parse(group.lastMembershipUpdated));
   });
 
+  it('answers 404 E0000007 to removing a non-member in an org set to answer as Okta can', async () => {
+    const strict = await startHarness({ users: 2, behaviour: { nonMemberRemoval: 'notFound' } });
+    try {
+      const [group] = (await strict.call('GET', '/api/v1/groups?q=Managers')).body as Group[];
+      const [user] = (await strict.call('GET', '/api/v1/users?limit=1')).body as User[];
+      const membership = `/api/v1/groups/${group!.id}/users/${user!.id}`;
+      await strict.call('PUT', membership);
+      expect((await strict.call('DELETE', membership)).status).toBe(204);
+      const again = await strict.call('DELETE', membership);
+      expect(again.status).toBe(404);
+      expect((again.body as ErrorBody).errorCode).toBe('E0000007');
+      expect((await strict.call('GET', `/api/v1/groups/${group!.id}/users`)).body).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('answers 404 E0000007 when the user does not exist', async () => {
     const group = await createGroup();
     const res = await h.call('PUT', `/api/v1/groups/${group.id}/users/00uDoesNotExist00000`);

@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authenticate } from '../../emulator/auth/authenticate.js';
-import { createManagementApi } from '../../emulator/management/index.js';
+import { createManagementApi, type ManagementBehaviour } from '../../emulator/management/index.js';
 import { createRateLimiter, type RateLimitFamily, type RateLimiter } from '../../emulator/rate-limits.js';
 import { openStore, type OrgStore } from '../../emulator/store.js';
 
@@ -55,16 +55,28 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-/** Starts a harness; `users` seeds that many users (0 keeps only the built-in "Everyone" group). */
+/**
+ * Starts a harness; `users` seeds that many users (0 keeps only the built-in "Everyone" group), `behaviour`
+ * picks among Okta's answers where they vary.
+ */
 export async function startHarness(
-  options: { users?: number; budgets?: Partial<Record<RateLimitFamily, number>> } = {},
+  options: {
+    users?: number;
+    budgets?: Partial<Record<RateLimitFamily, number>>;
+    behaviour?: Partial<ManagementBehaviour>;
+  } = {},
 ): Promise<Harness> {
   const store = openStore({
     storage: 'memory',
     ...(options.users ? { seed: { users: options.users } } : {}),
   });
   const rateLimits = createRateLimiter(options.budgets);
-  const api = createManagementApi({ store, authenticate: stubAuthenticate, rateLimits });
+  const api = createManagementApi({
+    store,
+    authenticate: stubAuthenticate,
+    rateLimits,
+    behaviour: options.behaviour,
+  });
   const server: Server = createServer((req, res) => {
     void api(req, res, new URL(req.url ?? '/', `https://${req.headers.host}`));
   });

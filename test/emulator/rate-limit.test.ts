@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter, defaultRateLimitBudgets } from '../../emulator/rate-limits.js';
+import { createRateLimiter } from '../../emulator/rate-limits.js';
+import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { startHarness, type Harness } from './management-harness.js';
 
 describe('the rate limiter', () => {
@@ -28,10 +30,6 @@ describe('the rate limiter', () => {
     limits.take('users');
     expect(limits.take('users').limited).toBe(true);
     expect(limits.take('users-by-id').limited).toBe(false);
-  });
-
-  it('defaults to per-minute budgets for every family', () => {
-    expect(createRateLimiter().budgets).toEqual(defaultRateLimitBudgets);
   });
 
   it('refuses an invalid budget', () => {
@@ -83,5 +81,77 @@ describe('rate limits on the Management API', () => {
     h.rateLimits.reset();
     for (let i = 0; i < 4; i++) await h.call('GET', '/api/v1/users?limit=1');
     expect((await h.call('GET', '/api/v1/groups?limit=1')).status).toBe(200);
+  });
+});
+
+describe('a rate-limit window on the emulated org, over TLS', () => {
+  const WINDOW_SECONDS = 2;
+  let t: TestOrg;
+  beforeAll(async () => {
+    t = await startTestOrg({ seedUsers: 2, rateLimitWindowSeconds: WINDOW_SECONDS });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** One `GET /api/v1/users`, with when it was sent and answered by this process's clock. */
+  async function listUsers() {
+    const sentAt = Date.now();
+    const res = await t.fetch(`https://${t.org.domain}/api/v1/users?limit=1`, {
+      headers: { authorization: `SSWS ${t.org.apiToken}`, accept: 'application/json' },
+    });
+    const body: unknown = await res.json();
+    return {
+      sentAt,
+      answeredAt: Date.now(),
+      status: res.status,
+      body,
+      limit: res.headers.get('x-rate-limit-limit'),
+      remaining: res.headers.get('x-rate-limit-remaining'),
+      resetMs: Number(res.headers.get('x-rate-limit-reset')) * 1000,
+    };
+  }
+
+  it('refuses with 429 E0000047 from the spent budget until the reset, then grants the full budget again', async () => {
+    expect((await t.controls.setRateLimits({ users: 3 })).users).toBe(3);
+
+    const spent = [await listUsers(), await listUsers(), await listUsers()];
+    expect(spent.map((r) => [r.status, r.remaining])).toEqual([
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+    ]);
+    const { resetMs } = spent[0]!;
+    expect(spent.map((r) => r.resetMs)).toEqual([resetMs, resetMs, resetMs]);
+    // The window opened with the first request and ends on a whole second, WINDOW_SECONDS later.
+    expect(resetMs).toBeGreaterThanOrEqual(spent[0]!.sentAt + WINDOW_SECONDS * 1000);
+    expect(resetMs).toBeLessThan(spent[0]!.answeredAt + (WINDOW_SECONDS + 1) * 1000);
+
+    const refused = [];
+    let next = await listUsers();
+    while (next.status === 429 && Date.now() < resetMs + 10_000) {
+      refused.push(next);
+      await sleep(50);
+      next = await listUsers();
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.body).toMatchObject({ errorCode: 'E0000047' });
+      expect([r.limit, r.remaining, r.resetMs]).toEqual(['3', '0', resetMs]);
+      expect(r.sentAt).toBeLessThan(resetMs);
+    }
+
+    // The first request past the reset opens a new window with the whole budget.
+    expect(next.status).toBe(200);
+    expect(next.answeredAt).toBeGreaterThanOrEqual(resetMs);
+    const renewed = [next, await listUsers(), await listUsers(), await listUsers()];
+    expect(renewed.map((r) => [r.status, r.remaining])).toEqual([
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+    ]);
+    expect(new Set(renewed.map((r) => r.resetMs))).toEqual(new Set([next.resetMs]));
+    expect(next.resetMs).toBeGreaterThanOrEqual(resetMs + WINDOW_SECONDS * 1000);
   });
 });

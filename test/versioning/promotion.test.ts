@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Command, type CommanderError } from 'commander';
@@ -16,6 +17,50 @@ import {
   type OktaOrg,
 } from './harness.js';
 import { openUntilSignalled, startChildren } from './workflows.js';
+
+/** What {@link observedClient} reports: a look at the deployment (is the build registered?) or a change of it. */
+type DeploymentCall = 'registered?yes' | 'registered?no' | 'set current';
+
+/**
+ * The client with its Worker Deployment calls reported as they complete, so a test sees what a promotion saw
+ * and when it acted. Every call still goes to the server; nothing is answered in its place.
+ */
+function observedClient(client: Client, buildId: string, report: (call: DeploymentCall) => void): Client {
+  const service = client.workflowService;
+  const observed = new Proxy(service, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => Promise<unknown>).bind(target);
+      if (name === 'describeWorkerDeployment') {
+        return async (...args: unknown[]) => {
+          const res = (await method(...args).catch((err: unknown) => {
+            report('registered?no'); // NOT_FOUND: no worker of the deployment has polled yet
+            throw err;
+          })) as Awaited<ReturnType<typeof service.describeWorkerDeployment>>;
+          const versions = res.workerDeploymentInfo?.versionSummaries ?? [];
+          report(
+            versions.some((v) => v.deploymentVersion?.buildId === buildId)
+              ? 'registered?yes'
+              : 'registered?no',
+          );
+          return res;
+        };
+      }
+      if (name === 'setWorkerDeploymentCurrentVersion') {
+        return async (...args: unknown[]) => {
+          const res = await method(...args);
+          report('set current');
+          return res;
+        };
+      }
+      return method;
+    },
+  });
+  return new Proxy(client, {
+    get: (target, name) => (name === 'workflowService' ? observed : Reflect.get(target, name, target)),
+  });
+}
 
 describe('promoting a build', () => {
   let env: TestWorkflowEnvironment;
@@ -112,11 +157,31 @@ describe('promoting a build', () => {
   it('waits for a worker of the build to register before making it current', async () => {
     const { taskQueue, deploymentName } = uniqueDeployment('okta-promote-wait');
     const buildId = '2.0.0+late';
-    const promotion = promoteBuild(env.client, { deploymentName, buildId, timeoutMs: 30_000 });
-    await new Promise((r) => setTimeout(r, 1_500));
+    // What the promotion sees and does, in order, next to when the worker starts.
+    const events: string[] = [];
+    let lookedTwice!: () => void;
+    const promotionIsWaiting = new Promise<void>((resolve) => (lookedTwice = resolve));
+    const client = observedClient(env.client, buildId, (call) => {
+      events.push(call);
+      if (events.filter((e) => e === 'registered?no').length === 2) lookedTwice();
+    });
+
+    const promotion = promoteBuild(client, { deploymentName, buildId, timeoutMs: 30_000 }).finally(() =>
+      events.push('promotion done'),
+    );
+    // Twice "not registered": the promotion is polling, not failing and not going ahead.
+    await Promise.race([promotionIsWaiting, promotion]);
+    expect(events).toEqual(['registered?no', 'registered?no']);
+    events.push('worker starts');
     await startWorker(taskQueue, deploymentName, buildId);
     const report = await promotion;
+
     expect(report).toEqual({ deploymentName, buildId, previousBuildId: undefined, olderVersions: [] });
+    const at = (event: string) => events.indexOf(event);
+    expect(at('registered?yes')).toBeGreaterThan(at('worker starts'));
+    expect(at('set current')).toBeGreaterThan(at('registered?yes'));
+    expect(events.filter((e) => e === 'set current')).toHaveLength(1);
+    expect(events.at(-1)).toBe('promotion done');
     expect(await currentBuildOf(deploymentName)).toBe(buildId);
   });
 
