@@ -8,9 +8,9 @@ import {
 } from '@temporalio/worker';
 import type { WorkerConfig } from './config.js';
 import { packageModulePath } from './module-path.js';
+import { OktaPlugin } from './plugin.js';
 
-/** The workflow interceptor module that propagates global Okta sessions to children and continue-as-new. */
-export const SESSION_INTERCEPTORS_MODULE = packageModulePath('workflows/interceptors');
+export { SESSION_INTERCEPTORS_MODULE } from './plugin.js';
 
 /** The package's own workflows (the onboarding samples and the session API). */
 export const PACKAGE_WORKFLOWS_MODULE = packageModulePath('workflows/index');
@@ -47,13 +47,14 @@ export function bundleOktaWorkflows(
 ): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? PACKAGE_WORKFLOWS_MODULE,
-    workflowInterceptorModules: [SESSION_INTERCEPTORS_MODULE, ...(options.workflowInterceptorModules ?? [])],
+    workflowInterceptorModules: options.workflowInterceptorModules,
+    plugins: [new OktaPlugin({})],
   });
 }
 
 /**
  * Builds a worker with the Okta activities, the session interceptors, the data converter and Worker
- * Deployment Versioning: the worker registers as version `{deploymentName, buildId}` and workflows default
+ * Deployment Versioning, through {@link OktaPlugin} (use the plugin directly to keep `Worker.create`): the worker registers as version `{deploymentName, buildId}` and workflows default
  * to PINNED, so a parent and the children it starts run the same build (DESIGN section 6).
  *
  * @example
@@ -63,12 +64,9 @@ export function bundleOktaWorkflows(
  */
 export async function createOktaWorker(options: CreateOktaWorkerOptions): Promise<Worker> {
   const { config, workerOptions = {} } = options;
-  // A prebuilt bundle already holds the workflows and the interceptors (bundleOktaWorkflows); Temporal
-  // ignores workflowsPath and interceptor modules next to one, with a warning.
-  const prebuilt = workerOptions.workflowBundle !== undefined;
-  const workflowModules = prebuilt
-    ? workerOptions.interceptors?.workflowModules
-    : [SESSION_INTERCEPTORS_MODULE, ...(workerOptions.interceptors?.workflowModules ?? [])];
+  const { plugins = [], ...rest } = workerOptions;
+  // A prebuilt bundle already holds the workflows and the interceptors (bundleOktaWorkflows).
+  const prebuilt = rest.workflowBundle !== undefined;
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -77,15 +75,11 @@ export async function createOktaWorker(options: CreateOktaWorkerOptions): Promis
     activities: options.activities,
     dataConverter: options.dataConverter,
     // Temporal refuses this next to a tuner: the tuner then decides.
-    ...(config.maxConcurrentActivityTaskExecutions !== undefined && workerOptions.tuner === undefined
+    ...(config.maxConcurrentActivityTaskExecutions !== undefined && rest.tuner === undefined
       ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
       : {}),
-    workerDeploymentOptions: {
-      useWorkerVersioning: true,
-      version: { deploymentName: config.deploymentName, buildId: config.buildId },
-      defaultVersioningBehavior: 'PINNED',
-    },
-    ...workerOptions,
-    interceptors: { ...workerOptions.interceptors, workflowModules },
+    ...rest,
+    // The plugin adds the session interceptors and Worker Deployment Versioning (PINNED by default).
+    plugins: [new OktaPlugin({ deployment: config }), ...plugins],
   });
 }

@@ -17,3 +17,5 @@ export type { CodecKeyring, GeneratedCodecKey } from './keys.js';
 export * from './build-id.js';
 export * from './config.js';
 export * from './create-worker.js';
+export { OktaPlugin } from './plugin.js';
+export type { OktaPluginOptions } from './plugin.js';
