@@ -5,6 +5,7 @@ import { OktaErrorType } from '../common/errors.js';
 import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as groups from './actions/groups.js';
+import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
@@ -165,6 +166,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaUsersCreate: action('oktaUsersCreate', users.create),
     oktaUsersUpdate: action('oktaUsersUpdate', users.update),
     oktaUsersLifecycle: action('oktaUsersLifecycle', users.lifecycle),
+    oktaUsersOneTimeValue: action('oktaUsersOneTimeValue', oneTime.oneTimeValue),
     oktaUsersDelete: action('oktaUsersDelete', users.remove),
     oktaUsersList: action('oktaUsersList', users.list),
     oktaUsersListPage: action('oktaUsersListPage', users.listPageOfUsers),

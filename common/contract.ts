@@ -86,6 +86,11 @@ export interface OktaActivities {
   oktaUsersUpdate(input: A.UsersUpdateInput): Promise<OktaUser>;
   /** A lifecycle operation (activate, suspend, ...); returns the user with its new status. */
   oktaUsersLifecycle(input: A.UsersLifecycleInput): Promise<OktaUser>;
+  /**
+   * A lifecycle operation that returns a one-time value (an activation or reset-password link, a temporary
+   * password) instead of emailing it. Sensitive: see {@link A.UserOneTimeValue}.
+   */
+  oktaUsersOneTimeValue(input: A.UsersOneTimeValueInput): Promise<A.UserOneTimeValue>;
   /** Deactivates, then deletes; a user already gone counts as deleted. */
   oktaUsersDelete(input: A.UsersDeleteInput): Promise<A.DeleteResult>;
   /** Lists or searches users, following pages up to `limit`; resumes from its heartbeat on retry. */

@@ -268,6 +268,12 @@ const usersLifecycle = defineAction(
   A.UsersLifecycleInputSchema,
 );
 type LifecycleOptions = Omit<Parameters<typeof usersLifecycle>[0], 'operation'>;
+const usersOneTimeValue = defineAction(
+  'okta.users.oneTimeValue',
+  'oktaUsersOneTimeValue',
+  A.UsersOneTimeValueInputSchema,
+);
+type OneTimeOptions = Omit<Parameters<typeof usersOneTimeValue>[0], 'operation'>;
 
 const users = {
   /**
@@ -285,6 +291,31 @@ const users = {
   update: defineAction('okta.users.update', 'oktaUsersUpdate', A.UsersUpdateInputSchema),
   /** Runs a lifecycle operation and returns the user with its new status. */
   lifecycle: usersLifecycle,
+  /**
+   * A lifecycle operation that returns its one-time value (a link, a temporary password) instead of
+   * emailing it. The value is a credential: run with the payload codec on, and never log it.
+   */
+  oneTimeValue: usersOneTimeValue,
+  /**
+   * Activates a STAGED or DEPROVISIONED user without an email, and returns the activation link
+   * (`activationUrl`, `activationToken`) with the user.
+   *
+   * @example
+   * ```ts
+   * const { activationUrl } = await okta.users.activateWithLink({ session: 'okta', user: id });
+   * ```
+   */
+  activateWithLink: (options: Omit<OneTimeOptions, 'revokeSessions'>) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.activate }),
+  /** Restarts a PROVISIONED or RECOVERY user's activation without an email; returns the new link. */
+  reactivateWithLink: (options: Omit<OneTimeOptions, 'revokeSessions'>) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.reactivate }),
+  /** Moves the user to RECOVERY without an email; returns the `resetPasswordUrl`. */
+  resetPasswordWithLink: (options: OneTimeOptions) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.resetPassword }),
+  /** Expires the password and sets a temporary one (PASSWORD_EXPIRED); returns the `tempPassword`. */
+  expirePasswordWithTempPassword: (options: OneTimeOptions) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.expirePasswordWithTempPassword }),
   /** Deactivates, then deletes (Okta's two calls); a user already gone counts as deleted. */
   delete: defineAction('okta.users.delete', 'oktaUsersDelete', A.UsersDeleteInputSchema),
   /** Lists or searches users up to `limit` (default 200, at most 1,000). */

@@ -15,11 +15,12 @@ import type { HandlerResult, Route } from './context.js';
 import { hasScope, operationScopes } from './scopes.js';
 import { userRoutes } from './users.js';
 import { groupRoutes } from './groups.js';
+import { credentialRoutes } from './credentials.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const routes: Route[] = [...userRoutes, ...groupRoutes];
+const routes: Route[] = [...userRoutes, ...credentialRoutes, ...groupRoutes];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 
 function matchRoute(

@@ -15,6 +15,7 @@ export const operationScopes = {
   unlockUser: 'okta.users.manage',
   resetPassword: 'okta.users.manage',
   expirePassword: 'okta.users.manage',
+  expirePasswordWithTempPassword: 'okta.users.manage',
   listGroups: 'okta.groups.read',
   addGroup: 'okta.groups.manage',
   getGroup: 'okta.groups.read',

@@ -55,6 +55,11 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/activate?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/activate`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/expire_password`);
+    const temp = await conform(
+      'POST',
+      `/api/v1/users/${created.id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`,
+    );
+    expect(temp.body).toEqual({ tempPassword: expect.any(String) });
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/reset_password?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/reactivate?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/suspend`);
@@ -67,6 +72,7 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/unlock`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/deactivate`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/deactivate`);
+    await conform('POST', `/api/v1/users/${created.id}/lifecycle/expire_password_with_temp_password`);
     await conform('DELETE', `/api/v1/users/${created.id}`);
     await conform('DELETE', `/api/v1/users/${created.id}`);
     expect(checked.length).toBeGreaterThan(25);
