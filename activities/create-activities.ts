@@ -4,6 +4,7 @@ import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '
 import { OktaErrorType } from '../common/errors.js';
 import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as factors from './actions/factors.js';
 import * as groups from './actions/groups.js';
 import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
@@ -167,6 +168,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaUsersUpdate: action('oktaUsersUpdate', users.update),
     oktaUsersLifecycle: action('oktaUsersLifecycle', users.lifecycle),
     oktaUsersOneTimeValue: action('oktaUsersOneTimeValue', oneTime.oneTimeValue),
+    oktaUsersFactors: action('oktaUsersFactors', factors.factors),
+    oktaUsersResetFactors: action('oktaUsersResetFactors', factors.resetFactors),
+    oktaUsersClearSessions: action('oktaUsersClearSessions', factors.clearSessions),
     oktaUsersDelete: action('oktaUsersDelete', users.remove),
     oktaUsersList: action('oktaUsersList', users.list),
     oktaUsersListPage: action('oktaUsersListPage', users.listPageOfUsers),

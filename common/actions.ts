@@ -229,3 +229,34 @@ export interface UserOneTimeValue {
   resetPasswordUrl?: string;
   tempPassword?: string;
 }
+
+export const UserFactorsInputSchema = z.object({ session, user: userRef });
+export type UserFactorsInput = z.input<typeof UserFactorsInputSchema>;
+
+export const UsersResetFactorsInputSchema = z.object({ session, user: userRef });
+export type UsersResetFactorsInput = z.input<typeof UsersResetFactorsInputSchema>;
+
+export const UsersClearSessionsInputSchema = z.object({
+  session,
+  user: userRef,
+  /** Okta's `oauthTokens`: also revoke the OpenID Connect and OAuth tokens issued to the user (default false). */
+  oauthTokens: z.boolean().default(false),
+  /** Okta's `forgetDevices`: also forget the user's remembered factors (Okta's default: true). */
+  forgetDevices: z.boolean().optional(),
+});
+export type UsersClearSessionsInput = z.input<typeof UsersClearSessionsInputSchema>;
+
+/** An enrolled MFA factor as Okta returns it (`UserFactor`), without `_links` and `_embedded`. */
+export interface OktaFactor {
+  id: string;
+  /** e.g. `token:software:totp`, `sms`, `email`, `push`, `webauthn`. */
+  factorType: string;
+  provider: string;
+  vendorName?: string;
+  /** e.g. `ACTIVE`, `PENDING_ACTIVATION`. */
+  status: string;
+  created: string;
+  lastUpdated: string;
+  /** Factor-specific attributes (a phone number, an email address, a credential id): personal data. */
+  profile?: Record<string, unknown>;
+}

@@ -91,6 +91,12 @@ export interface OktaActivities {
    * password) instead of emailing it. Sensitive: see {@link A.UserOneTimeValue}.
    */
   oktaUsersOneTimeValue(input: A.UsersOneTimeValueInput): Promise<A.UserOneTimeValue>;
+  /** A user's enrolled MFA factors. */
+  oktaUsersFactors(input: A.UserFactorsInput): Promise<A.OktaFactor[]>;
+  /** Unenrolls every factor of a user; a user without factors is a success. */
+  oktaUsersResetFactors(input: A.UsersResetFactorsInput): Promise<void>;
+  /** Ends every Okta session of a user, optionally revoking their OAuth tokens; none left is a success. */
+  oktaUsersClearSessions(input: A.UsersClearSessionsInput): Promise<void>;
   /** Deactivates, then deletes; a user already gone counts as deleted. */
   oktaUsersDelete(input: A.UsersDeleteInput): Promise<A.DeleteResult>;
   /** Lists or searches users, following pages up to `limit`; resumes from its heartbeat on retry. */

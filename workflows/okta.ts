@@ -316,6 +316,23 @@ const users = {
   /** Expires the password and sets a temporary one (PASSWORD_EXPIRED); returns the `tempPassword`. */
   expirePasswordWithTempPassword: (options: OneTimeOptions) =>
     usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.expirePasswordWithTempPassword }),
+  /** The user's enrolled MFA factors (`GET /api/v1/users/{id}/factors`). */
+  factors: defineAction('okta.users.factors', 'oktaUsersFactors', A.UserFactorsInputSchema),
+  /** Unenrolls every MFA factor of the user; safe to retry. */
+  resetFactors: defineAction(
+    'okta.users.resetFactors',
+    'oktaUsersResetFactors',
+    A.UsersResetFactorsInputSchema,
+  ),
+  /**
+   * Ends every Okta session of the user; with `oauthTokens: true` also revokes the OpenID Connect and OAuth
+   * tokens issued to them. Safe to retry.
+   */
+  clearSessions: defineAction(
+    'okta.users.clearSessions',
+    'oktaUsersClearSessions',
+    A.UsersClearSessionsInputSchema,
+  ),
   /** Deactivates, then deletes (Okta's two calls); a user already gone counts as deleted. */
   delete: defineAction('okta.users.delete', 'oktaUsersDelete', A.UsersDeleteInputSchema),
   /** Lists or searches users up to `limit` (default 200, at most 1,000). */

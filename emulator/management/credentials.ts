@@ -32,14 +32,14 @@ function tempPassword(): string {
  * `expirePasswordWithTempPassword`): the user's password becomes a temporary one, returned once, and
  * expires (PASSWORD_EXPIRED). Allowed where expire_password is: ACTIVE users, and PASSWORD_EXPIRED ones
  * again (a new temporary password replaces the previous one); 403 E0000038 otherwise.
- * `revokeSessions` is read (a non-boolean is 400) but the emulator keeps no sessions yet.
+ * `revokeSessions=true` also ends the user's sessions.
  */
 function expirePasswordWithTempPassword(ctx: RequestContext): HandlerResult {
   const user = findUser(ctx);
   if (user.status !== 'ACTIVE' && user.status !== 'PASSWORD_EXPIRED') {
     throw new OktaApiError(403, 'E0000038', "This operation is not allowed in the user's current status.");
   }
-  booleanQuery(ctx.url, 'revokeSessions', false);
+  const revokeSessions = booleanQuery(ctx.url, 'revokeSessions', false);
   const now = ctx.now.toISOString();
   ctx.store.updateUser(
     user.id,
@@ -51,6 +51,7 @@ function expirePasswordWithTempPassword(ctx: RequestContext): HandlerResult {
     },
     ctx.now,
   );
+  if (revokeSessions) ctx.store.revokeUserSessions(user.id);
   return { status: 200, body: { tempPassword: tempPassword() } };
 }
 
