@@ -178,6 +178,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaGroupsCreate: action('oktaGroupsCreate', groups.create),
     oktaGroupsGet: action('oktaGroupsGet', groups.get),
     oktaGroupsUpdate: action('oktaGroupsUpdate', groups.update),
+    oktaGroupsFindByName: action('oktaGroupsFindByName', groups.findByName),
     oktaGroupsDelete: action('oktaGroupsDelete', groups.remove),
     oktaGroupsList: action('oktaGroupsList', groups.list),
     oktaGroupsListPage: action('oktaGroupsListPage', groups.listPageOfGroups),

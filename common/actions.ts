@@ -260,3 +260,10 @@ export interface OktaFactor {
   /** Factor-specific attributes (a phone number, an email address, a credential id): personal data. */
   profile?: Record<string, unknown>;
 }
+
+export const GroupsFindByNameInputSchema = z.object({
+  session,
+  /** The group's exact name; Okta compares names case-insensitively. */
+  name: z.string().trim().min(1, 'must be the group name'),
+});
+export type GroupsFindByNameInput = z.input<typeof GroupsFindByNameInputSchema>;

@@ -108,6 +108,8 @@ export interface OktaActivities {
   oktaGroupsCreate(input: A.GroupsCreateInput): Promise<A.OktaGroup>;
   oktaGroupsGet(input: A.GroupsGetInput): Promise<A.OktaGroup>;
   oktaGroupsUpdate(input: A.GroupsUpdateInput): Promise<A.OktaGroup>;
+  /** The one group with this exact name (case-insensitive); OktaNotFound for none, OktaConflict for several. */
+  oktaGroupsFindByName(input: A.GroupsFindByNameInput): Promise<A.OktaGroup>;
   /** Deletes a group; a group already gone counts as deleted. */
   oktaGroupsDelete(input: A.GroupsDeleteInput): Promise<A.DeleteResult>;
   oktaGroupsList(input: A.GroupsListInput): Promise<A.ListResult<A.OktaGroup>>;

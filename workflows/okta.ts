@@ -356,6 +356,16 @@ const groups = {
   create: defineAction('okta.groups.create', 'oktaGroupsCreate', A.GroupsCreateInputSchema),
   get: defineAction('okta.groups.get', 'oktaGroupsGet', A.GroupsGetInputSchema),
   update: defineAction('okta.groups.update', 'oktaGroupsUpdate', A.GroupsUpdateInputSchema),
+  /**
+   * The one group with this exact name, compared case-insensitively as Okta does, in one call.
+   * Fails with `OktaNotFound` when none has it, and `OktaConflict` naming the ids when several do.
+   *
+   * @example
+   * ```ts
+   * const group = await okta.groups.findByName({ session: 'okta', name: 'Engineering' });
+   * ```
+   */
+  findByName: defineAction('okta.groups.findByName', 'oktaGroupsFindByName', A.GroupsFindByNameInputSchema),
   /** Deletes a group; a group already gone counts as deleted. */
   delete: defineAction('okta.groups.delete', 'oktaGroupsDelete', A.GroupsDeleteInputSchema),
   list: defineAction('okta.groups.list', 'oktaGroupsList', A.GroupsListInputSchema),
