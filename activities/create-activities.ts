@@ -4,7 +4,9 @@ import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '
 import { OktaErrorType } from '../common/errors.js';
 import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as factors from './actions/factors.js';
 import * as groups from './actions/groups.js';
+import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
@@ -165,6 +167,10 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaUsersCreate: action('oktaUsersCreate', users.create),
     oktaUsersUpdate: action('oktaUsersUpdate', users.update),
     oktaUsersLifecycle: action('oktaUsersLifecycle', users.lifecycle),
+    oktaUsersOneTimeValue: action('oktaUsersOneTimeValue', oneTime.oneTimeValue),
+    oktaUsersFactors: action('oktaUsersFactors', factors.factors),
+    oktaUsersResetFactors: action('oktaUsersResetFactors', factors.resetFactors),
+    oktaUsersClearSessions: action('oktaUsersClearSessions', factors.clearSessions),
     oktaUsersDelete: action('oktaUsersDelete', users.remove),
     oktaUsersList: action('oktaUsersList', users.list),
     oktaUsersListPage: action('oktaUsersListPage', users.listPageOfUsers),
@@ -172,6 +178,7 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaGroupsCreate: action('oktaGroupsCreate', groups.create),
     oktaGroupsGet: action('oktaGroupsGet', groups.get),
     oktaGroupsUpdate: action('oktaGroupsUpdate', groups.update),
+    oktaGroupsFindByName: action('oktaGroupsFindByName', groups.findByName),
     oktaGroupsDelete: action('oktaGroupsDelete', groups.remove),
     oktaGroupsList: action('oktaGroupsList', groups.list),
     oktaGroupsListPage: action('oktaGroupsListPage', groups.listPageOfGroups),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OktaUser } from './contract.js';
 import { OktaSessionSchema } from './session.js';
 
 /**
@@ -187,3 +188,82 @@ export interface DeleteResult {
   /** `deleted` now; `alreadyDeleted` when an earlier attempt (or someone else) had deleted it. */
   outcome: 'deleted' | 'alreadyDeleted';
 }
+
+/**
+ * The lifecycle operations that hand back a one-time value instead of emailing it: Okta's `activate`,
+ * `reactivate` and `reset_password` with `sendEmail=false`, and `expire_password_with_temp_password`.
+ */
+export const UserOneTimeOperation = {
+  activate: 'activate',
+  reactivate: 'reactivate',
+  resetPassword: 'reset_password',
+  expirePasswordWithTempPassword: 'expire_password_with_temp_password',
+} as const;
+export type UserOneTimeOperation = (typeof UserOneTimeOperation)[keyof typeof UserOneTimeOperation];
+
+export const UsersOneTimeValueInputSchema = z.object({
+  session,
+  user: userRef,
+  operation: z.enum(UserOneTimeOperation),
+  /**
+   * Okta's `revokeSessions`, for `reset_password` and `expire_password_with_temp_password`: also end the
+   * user's sessions (default false).
+   */
+  revokeSessions: z.boolean().default(false),
+});
+export type UsersOneTimeValueInput = z.input<typeof UsersOneTimeValueInputSchema>;
+
+/**
+ * A one-time value Okta returned, with the user as it is afterwards. Exactly the fields Okta returned for
+ * the operation are set: `activationUrl` and `activationToken` (activate, reactivate), `resetPasswordUrl`
+ * (reset_password), `tempPassword` (expire_password_with_temp_password).
+ *
+ * Each is a credential: whoever holds it can set the user's password or sign in as the user. It travels
+ * in the activity result, so run these actions only with the payload codec on (it encrypts history), hand
+ * the value to the user over a trusted channel, and never log it.
+ */
+export interface UserOneTimeValue {
+  user: OktaUser;
+  activationUrl?: string;
+  activationToken?: string;
+  resetPasswordUrl?: string;
+  tempPassword?: string;
+}
+
+export const UserFactorsInputSchema = z.object({ session, user: userRef });
+export type UserFactorsInput = z.input<typeof UserFactorsInputSchema>;
+
+export const UsersResetFactorsInputSchema = z.object({ session, user: userRef });
+export type UsersResetFactorsInput = z.input<typeof UsersResetFactorsInputSchema>;
+
+export const UsersClearSessionsInputSchema = z.object({
+  session,
+  user: userRef,
+  /** Okta's `oauthTokens`: also revoke the OpenID Connect and OAuth tokens issued to the user (default false). */
+  oauthTokens: z.boolean().default(false),
+  /** Okta's `forgetDevices`: also forget the user's remembered factors (Okta's default: true). */
+  forgetDevices: z.boolean().optional(),
+});
+export type UsersClearSessionsInput = z.input<typeof UsersClearSessionsInputSchema>;
+
+/** An enrolled MFA factor as Okta returns it (`UserFactor`), without `_links` and `_embedded`. */
+export interface OktaFactor {
+  id: string;
+  /** e.g. `token:software:totp`, `sms`, `email`, `push`, `webauthn`. */
+  factorType: string;
+  provider: string;
+  vendorName?: string;
+  /** e.g. `ACTIVE`, `PENDING_ACTIVATION`. */
+  status: string;
+  created: string;
+  lastUpdated: string;
+  /** Factor-specific attributes (a phone number, an email address, a credential id): personal data. */
+  profile?: Record<string, unknown>;
+}
+
+export const GroupsFindByNameInputSchema = z.object({
+  session,
+  /** The group's exact name; Okta compares names case-insensitively. */
+  name: z.string().trim().min(1, 'must be the group name'),
+});
+export type GroupsFindByNameInput = z.input<typeof GroupsFindByNameInputSchema>;

@@ -86,6 +86,17 @@ export interface OktaActivities {
   oktaUsersUpdate(input: A.UsersUpdateInput): Promise<OktaUser>;
   /** A lifecycle operation (activate, suspend, ...); returns the user with its new status. */
   oktaUsersLifecycle(input: A.UsersLifecycleInput): Promise<OktaUser>;
+  /**
+   * A lifecycle operation that returns a one-time value (an activation or reset-password link, a temporary
+   * password) instead of emailing it. Sensitive: see {@link A.UserOneTimeValue}.
+   */
+  oktaUsersOneTimeValue(input: A.UsersOneTimeValueInput): Promise<A.UserOneTimeValue>;
+  /** A user's enrolled MFA factors. */
+  oktaUsersFactors(input: A.UserFactorsInput): Promise<A.OktaFactor[]>;
+  /** Unenrolls every factor of a user; a user without factors is a success. */
+  oktaUsersResetFactors(input: A.UsersResetFactorsInput): Promise<void>;
+  /** Ends every Okta session of a user, optionally revoking their OAuth tokens; none left is a success. */
+  oktaUsersClearSessions(input: A.UsersClearSessionsInput): Promise<void>;
   /** Deactivates, then deletes; a user already gone counts as deleted. */
   oktaUsersDelete(input: A.UsersDeleteInput): Promise<A.DeleteResult>;
   /** Lists or searches users, following pages up to `limit`; resumes from its heartbeat on retry. */
@@ -97,6 +108,8 @@ export interface OktaActivities {
   oktaGroupsCreate(input: A.GroupsCreateInput): Promise<A.OktaGroup>;
   oktaGroupsGet(input: A.GroupsGetInput): Promise<A.OktaGroup>;
   oktaGroupsUpdate(input: A.GroupsUpdateInput): Promise<A.OktaGroup>;
+  /** The one group with this exact name (case-insensitive); OktaNotFound for none, OktaConflict for several. */
+  oktaGroupsFindByName(input: A.GroupsFindByNameInput): Promise<A.OktaGroup>;
   /** Deletes a group; a group already gone counts as deleted. */
   oktaGroupsDelete(input: A.GroupsDeleteInput): Promise<A.DeleteResult>;
   oktaGroupsList(input: A.GroupsListInput): Promise<A.ListResult<A.OktaGroup>>;

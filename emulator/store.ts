@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,6 +46,29 @@ export type GroupRecord = {
   seq: number;
 };
 
+/** An enrolled MFA factor of a user (Okta's `UserFactor`, the fields the emulator keeps). */
+export type FactorRecord = {
+  id: string;
+  userId: string;
+  factorType: string;
+  provider: string;
+  vendorName: string;
+  status: string;
+  created: string;
+  lastUpdated: string;
+  profile: Record<string, unknown>;
+};
+
+/** A user's Okta session (Okta's `Session`, the fields the emulator keeps). */
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  login: string;
+  createdAt: string;
+  expiresAt: string;
+  lastPasswordVerification: string;
+};
+
 /** One page of a scan in insertion order. `nextSeq` is set while more matching records remain. */
 export type Page<T> = { items: T[]; nextSeq?: number };
 
@@ -89,6 +113,17 @@ export type OrgStore = {
   /** Removes a membership; false when there was none. */
   removeMember(groupId: string, userId: string, now?: Date): boolean;
   counts(): { users: number; groups: number; memberships: number };
+  /** A user's enrolled factors, in enrollment order. */
+  userFactors(userId: string): FactorRecord[];
+  /** Enrolls a factor (seeding and tests; the emulator serves no enrollment API). */
+  addFactor(factor: FactorRecord): void;
+  /** Unenrolls every factor of a user; returns how many there were. */
+  resetFactors(userId: string): number;
+  getSession(id: string): SessionRecord | undefined;
+  /** Opens a session (seeding and tests; the emulator serves no sign-in that creates one). */
+  addSession(session: SessionRecord): void;
+  /** Ends every session of a user; returns how many there were. */
+  revokeUserSessions(userId: string): number;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   /** Empties the org, keeping only the built-in "Everyone" group. */
@@ -139,6 +174,19 @@ CREATE TABLE IF NOT EXISTS memberships (
   UNIQUE (group_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships(user_id);
+CREATE TABLE IF NOT EXISTS factors (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  factor TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS factors_by_user ON factors(user_id);
+CREATE TABLE IF NOT EXISTS user_sessions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  session TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions(user_id);
 `;
 
 type UserRow = {
@@ -264,6 +312,14 @@ export function openStore(options: StoreOptions): OrgStore {
     ),
     addMember: db.prepare('INSERT OR IGNORE INTO memberships (group_id, user_id) VALUES (?, ?)'),
     removeMember: db.prepare('DELETE FROM memberships WHERE group_id = ? AND user_id = ?'),
+    factorsOf: db.prepare<[string], { factor: string }>(
+      'SELECT factor FROM factors WHERE user_id = ? ORDER BY seq',
+    ),
+    insertFactor: db.prepare('INSERT INTO factors (id, user_id, factor) VALUES (?, ?, ?)'),
+    deleteFactors: db.prepare('DELETE FROM factors WHERE user_id = ?'),
+    sessionById: db.prepare<[string], { session: string }>('SELECT session FROM user_sessions WHERE id = ?'),
+    insertSession: db.prepare('INSERT INTO user_sessions (id, user_id, session) VALUES (?, ?, ?)'),
+    deleteSessions: db.prepare('DELETE FROM user_sessions WHERE user_id = ?'),
     counts: db.prepare<[], { users: number; groups: number; memberships: number }>(
       `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM groups) AS groups,
          (SELECT COUNT(*) FROM memberships) AS memberships`,
@@ -278,7 +334,10 @@ export function openStore(options: StoreOptions): OrgStore {
 
   /** Empties every table and restarts the insertion order (pagination cursors start over). */
   function clear(): void {
-    db.exec('DELETE FROM memberships; DELETE FROM users; DELETE FROM groups; DELETE FROM sqlite_sequence;');
+    db.exec(
+      'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM users; ' +
+        'DELETE FROM groups; DELETE FROM sqlite_sequence;',
+    );
   }
 
   function scan<R, T>(
@@ -342,6 +401,8 @@ export function openStore(options: StoreOptions): OrgStore {
       const owner = q.loginOwner.get(next.profile.login);
       if (owner && owner.id !== id) throw new LoginTakenError(next.profile.login);
       q.updateUser.run(userRow({ ...next, lastUpdated: now.toISOString() }));
+      // Okta ends a user's sessions when it deactivates them.
+      if (next.status === 'DEPROVISIONED') q.deleteSessions.run(id);
       return toUser(requireUser(id));
     },
     deleteUser: (id) => q.deleteUser.run(id).changes > 0,
@@ -392,6 +453,15 @@ export function openStore(options: StoreOptions): OrgStore {
       });
     },
     counts: () => q.counts.get()!,
+    userFactors: (userId) => q.factorsOf.all(userId).map((r) => JSON.parse(r.factor) as FactorRecord),
+    addFactor: (factor) => void q.insertFactor.run(factor.id, factor.userId, JSON.stringify(factor)),
+    resetFactors: (userId) => q.deleteFactors.run(userId).changes,
+    getSession(id) {
+      const row = q.sessionById.get(id);
+      return row && (JSON.parse(row.session) as SessionRecord);
+    },
+    addSession: (session) => void q.insertSession.run(session.id, session.userId, JSON.stringify(session)),
+    revokeUserSessions: (userId) => q.deleteSessions.run(userId).changes,
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {
@@ -420,6 +490,10 @@ export function openStore(options: StoreOptions): OrgStore {
         }
         for (const u of data.users) q.insertUser.run(userRow(u));
         for (const [groupId, userId] of data.memberships) q.addMember.run(groupId, userId);
+        for (const u of data.users) {
+          for (const factor of seededFactors(u)) store.addFactor(factor);
+          for (const session of seededSessions(u)) store.addSession(session);
+        }
       })();
     },
     close: () => db.close(),
@@ -430,4 +504,69 @@ export function openStore(options: StoreOptions): OrgStore {
     else store.reset();
   }
   return store;
+}
+
+/** A deterministic Okta-style id (3-character prefix, 17 more) derived from `seed`, so seeds repeat. */
+function derivedId(prefix: string, seed: string, length = 17): string {
+  const digest = createHash('sha256').update(seed).digest('base64url').replace(/[-_]/g, '');
+  return prefix + digest.slice(0, length);
+}
+
+/** Users who have signed in (a password, and a status that allows it) enrolled MFA. */
+const ENROLLED: ReadonlySet<UserStatus> = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED']);
+
+/**
+ * The factors a seeded user has enrolled, derived from the user alone (the seed's random sequence is left
+ * untouched): an Okta Verify TOTP for every user who can sign in, and an email factor for half of them.
+ */
+export function seededFactors(user: Omit<UserRecord, 'seq'>): FactorRecord[] {
+  if (!user.hasPassword || !ENROLLED.has(user.status)) return [];
+  const at = user.activated ?? user.created;
+  const totp: FactorRecord = {
+    id: derivedId('ost', `${user.id}/totp`),
+    userId: user.id,
+    factorType: 'token:software:totp',
+    provider: 'OKTA',
+    vendorName: 'OKTA',
+    status: 'ACTIVE',
+    created: at,
+    lastUpdated: at,
+    profile: { credentialId: user.profile.login },
+  };
+  if (derivedId('', `${user.id}/email`).charCodeAt(0) % 2 === 1) return [totp];
+  return [
+    totp,
+    {
+      id: derivedId('emf', `${user.id}/email`),
+      userId: user.id,
+      factorType: 'email',
+      provider: 'OKTA',
+      vendorName: 'OKTA',
+      status: 'ACTIVE',
+      created: at,
+      lastUpdated: at,
+      profile: { email: user.profile.email },
+    },
+  ];
+}
+
+/** The id of the Okta session a seeded user holds (see {@link seededSessions}). */
+export function seededSessionId(userId: string): string {
+  return derivedId('102', `${userId}/session`, 22);
+}
+
+/** A seeded user who signed in (an ACTIVE user with a last login) holds one session since that sign-in. */
+export function seededSessions(user: Omit<UserRecord, 'seq'>): SessionRecord[] {
+  if (user.status !== 'ACTIVE' || !user.lastLogin) return [];
+  return [
+    {
+      id: seededSessionId(user.id),
+      userId: user.id,
+      login: user.profile.login,
+      createdAt: user.lastLogin,
+      // Sessions of the seed outlive any test run.
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      lastPasswordVerification: user.lastLogin,
+    },
+  ];
 }

@@ -268,6 +268,12 @@ const usersLifecycle = defineAction(
   A.UsersLifecycleInputSchema,
 );
 type LifecycleOptions = Omit<Parameters<typeof usersLifecycle>[0], 'operation'>;
+const usersOneTimeValue = defineAction(
+  'okta.users.oneTimeValue',
+  'oktaUsersOneTimeValue',
+  A.UsersOneTimeValueInputSchema,
+);
+type OneTimeOptions = Omit<Parameters<typeof usersOneTimeValue>[0], 'operation'>;
 
 const users = {
   /**
@@ -285,6 +291,48 @@ const users = {
   update: defineAction('okta.users.update', 'oktaUsersUpdate', A.UsersUpdateInputSchema),
   /** Runs a lifecycle operation and returns the user with its new status. */
   lifecycle: usersLifecycle,
+  /**
+   * A lifecycle operation that returns its one-time value (a link, a temporary password) instead of
+   * emailing it. The value is a credential: run with the payload codec on, and never log it.
+   */
+  oneTimeValue: usersOneTimeValue,
+  /**
+   * Activates a STAGED or DEPROVISIONED user without an email, and returns the activation link
+   * (`activationUrl`, `activationToken`) with the user.
+   *
+   * @example
+   * ```ts
+   * const { activationUrl } = await okta.users.activateWithLink({ session: 'okta', user: id });
+   * ```
+   */
+  activateWithLink: (options: Omit<OneTimeOptions, 'revokeSessions'>) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.activate }),
+  /** Restarts a PROVISIONED or RECOVERY user's activation without an email; returns the new link. */
+  reactivateWithLink: (options: Omit<OneTimeOptions, 'revokeSessions'>) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.reactivate }),
+  /** Moves the user to RECOVERY without an email; returns the `resetPasswordUrl`. */
+  resetPasswordWithLink: (options: OneTimeOptions) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.resetPassword }),
+  /** Expires the password and sets a temporary one (PASSWORD_EXPIRED); returns the `tempPassword`. */
+  expirePasswordWithTempPassword: (options: OneTimeOptions) =>
+    usersOneTimeValue({ ...options, operation: A.UserOneTimeOperation.expirePasswordWithTempPassword }),
+  /** The user's enrolled MFA factors (`GET /api/v1/users/{id}/factors`). */
+  factors: defineAction('okta.users.factors', 'oktaUsersFactors', A.UserFactorsInputSchema),
+  /** Unenrolls every MFA factor of the user; safe to retry. */
+  resetFactors: defineAction(
+    'okta.users.resetFactors',
+    'oktaUsersResetFactors',
+    A.UsersResetFactorsInputSchema,
+  ),
+  /**
+   * Ends every Okta session of the user; with `oauthTokens: true` also revokes the OpenID Connect and OAuth
+   * tokens issued to them. Safe to retry.
+   */
+  clearSessions: defineAction(
+    'okta.users.clearSessions',
+    'oktaUsersClearSessions',
+    A.UsersClearSessionsInputSchema,
+  ),
   /** Deactivates, then deletes (Okta's two calls); a user already gone counts as deleted. */
   delete: defineAction('okta.users.delete', 'oktaUsersDelete', A.UsersDeleteInputSchema),
   /** Lists or searches users up to `limit` (default 200, at most 1,000). */
@@ -308,6 +356,16 @@ const groups = {
   create: defineAction('okta.groups.create', 'oktaGroupsCreate', A.GroupsCreateInputSchema),
   get: defineAction('okta.groups.get', 'oktaGroupsGet', A.GroupsGetInputSchema),
   update: defineAction('okta.groups.update', 'oktaGroupsUpdate', A.GroupsUpdateInputSchema),
+  /**
+   * The one group with this exact name, compared case-insensitively as Okta does, in one call.
+   * Fails with `OktaNotFound` when none has it, and `OktaConflict` naming the ids when several do.
+   *
+   * @example
+   * ```ts
+   * const group = await okta.groups.findByName({ session: 'okta', name: 'Engineering' });
+   * ```
+   */
+  findByName: defineAction('okta.groups.findByName', 'oktaGroupsFindByName', A.GroupsFindByNameInputSchema),
   /** Deletes a group; a group already gone counts as deleted. */
   delete: defineAction('okta.groups.delete', 'oktaGroupsDelete', A.GroupsDeleteInputSchema),
   list: defineAction('okta.groups.list', 'oktaGroupsList', A.GroupsListInputSchema),

@@ -5,6 +5,7 @@ import {
   GroupMembershipInputSchema,
   GroupsCreateInputSchema,
   GroupsDeleteInputSchema,
+  GroupsFindByNameInputSchema,
   GroupsGetInputSchema,
   GroupsListInputSchema,
   GroupsListPageInputSchema,
@@ -56,6 +57,42 @@ export async function create(ctx: ActionContext, rawInput: unknown): Promise<Okt
 export async function get(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
   const input = GroupsGetInputSchema.parse(rawInput);
   return toGroup((await ctx.client.request({ method: 'GET', path: groupPath(input.group) })).body);
+}
+
+/** A string literal of Okta's expression language: quotes and backslashes escaped. */
+function quoted(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * Finds the one group with this exact name, in one call (`search=profile.name eq "..."`). Okta compares
+ * names case-insensitively, and so does the check of what it returns.
+ *
+ * @throws `OktaNotFound` when no group has the name; `OktaConflict` naming the ids when several do (an
+ * app group imported from a directory can share an Okta group's name).
+ */
+export async function findByName(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {
+  const input = GroupsFindByNameInputSchema.parse(rawInput);
+  const res = await ctx.client.request<unknown[]>({
+    method: 'GET',
+    path: GROUPS,
+    query: { search: `profile.name eq ${quoted(input.name)}` },
+  });
+  const wanted = input.name.toLowerCase();
+  const found = res.body.map(toGroup).filter((g) => g.profile.name.toLowerCase() === wanted);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    throw oktaFailure(
+      OktaErrorType.OktaNotFound,
+      `No group is named "${input.name}": check the name, or create the group first.`,
+    );
+  }
+  const ids = found.map((g) => g.id);
+  throw oktaFailure(
+    OktaErrorType.OktaConflict,
+    `${found.length} groups are named "${input.name}" (${ids.join(', ')}): use the id of the one you mean.`,
+    { details: [{ groupIds: ids }] },
+  );
 }
 
 export async function update(ctx: ActionContext, rawInput: unknown): Promise<OktaGroup> {

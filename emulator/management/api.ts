@@ -20,11 +20,20 @@ import {
 import { hasScope, operationScopes } from './scopes.js';
 import { userRoutes } from './users.js';
 import { groupRoutes } from './groups.js';
+import { credentialRoutes } from './credentials.js';
+import { factorRoutes } from './factors.js';
+import { sessionRoutes } from './sessions.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const routes: Route[] = [...userRoutes, ...groupRoutes];
+const routes: Route[] = [
+  ...userRoutes,
+  ...credentialRoutes,
+  ...factorRoutes,
+  ...sessionRoutes,
+  ...groupRoutes,
+];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 
 function matchRoute(

@@ -199,3 +199,48 @@ describe('okta.request', () => {
     expect(await memberIds(group.id)).toEqual([user.id]);
   });
 });
+
+describe('okta.groups.findByName', () => {
+  const groupSearches = async () =>
+    (await h.t.controls.requests()).requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/groups');
+
+  it('finds a group by its exact name written in another case, in one call', async () => {
+    const group = await newGroup('Finance EMEA');
+    await h.t.controls.clearRequests();
+    const found = await h.run<OktaGroup>('groups.findByName', { name: group.profile.name.toUpperCase() });
+    expect(found).toEqual(group);
+    expect(await groupSearches()).toHaveLength(1);
+  });
+
+  it('finds a group whose name holds quotes and backslashes', async () => {
+    const name = `R&D "Core" \\ ${Math.random().toString(36).slice(2, 8)}`;
+    const group = await h.run<OktaGroup>('groups.create', { profile: { name } });
+    expect((await h.run<OktaGroup>('groups.findByName', { name })).id).toBe(group.id);
+  });
+
+  it('fails with OktaNotFound when only a longer name starts with the given one', async () => {
+    const group = await newGroup('Ops Team');
+    const prefix = group.profile.name.slice(0, -2);
+    const failure = await activityFailureOf(h.run('groups.findByName', { name: prefix }));
+    expect(failure.type).toBe('OktaNotFound');
+    expect(failure.message).toContain(prefix);
+  });
+
+  it('fails with OktaConflict naming the ids when Okta returns several groups of that name', async () => {
+    const [a, b] = [await newGroup('Twin'), await newGroup('Twin')];
+    // Okta lets an app group imported from a directory share an Okta group's name; the emulator refuses
+    // duplicate names, so the two groups come back from a scripted answer to the one search.
+    const twin = (g: OktaGroup) => ({ ...g, profile: { ...g.profile, name: 'Twins' } });
+    await h.t.controls.addFault({
+      pathPrefix: '/api/v1/groups',
+      method: 'GET',
+      status: 200,
+      body: [twin(a), twin(b)],
+      count: 1,
+    });
+    const failure = await activityFailureOf(h.run('groups.findByName', { name: 'twins' }));
+    expect(failure.type).toBe('OktaConflict');
+    expect(failure.message).toContain(`${a.id}, ${b.id}`);
+    expect(failure.details?.[0]).toEqual({ groupIds: [a.id, b.id] });
+  });
+});

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConnections } from '../../activities/connections.js';
@@ -49,6 +51,8 @@ export async function startActionsHarness(
     /** The workflows module to bundle; default this folder's `workflows.ts` (other modules re-export it). */
     workflowsPath?: string;
     workerOptions?: Partial<WorkerOptions>;
+    /** The payload codec's data converter, on the worker and the client that runs the workflows. */
+    dataConverter?: DataConverter;
   } = {},
 ): Promise<ActionsHarness> {
   const t = await startTestOrg({ ...options.emulator, seedUsers: options.seedUsers ?? 20 });
@@ -68,12 +72,16 @@ export async function startActionsHarness(
     workflowsPath: options.workflowsPath ?? workflowsPath,
     activities: options.wrap ? options.wrap(activities) : activities,
     interceptors: { workflowModules: [SESSION_INTERCEPTORS_MODULE] },
+    dataConverter: options.dataConverter,
     ...options.workerOptions,
   });
   const running = worker.run();
   let n = 0;
+  const client = options.dataConverter
+    ? new Client({ connection: env.connection, dataConverter: options.dataConverter })
+    : env.client;
   const execute = <R>(workflow: string, args: unknown[]): Promise<R> =>
-    env.client.workflow.execute(workflow, {
+    client.workflow.execute(workflow, {
       args,
       taskQueue,
       workflowId: `${taskQueue}-${++n}`,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationScopes } from '../../emulator/management/index.js';
+import { seededSessionId } from '../../emulator/store.js';
 import { MANAGEMENT_SPEC, OAUTH_SPEC, openApiValidator, type OpenApiValidator } from '../helpers/openapi.js';
 import { TOKENS, newUser, startHarness, type ApiResponse, type Harness } from './management-harness.js';
 
@@ -55,6 +56,11 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/activate?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/activate`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/expire_password`);
+    const temp = await conform(
+      'POST',
+      `/api/v1/users/${created.id}/lifecycle/expire_password_with_temp_password?revokeSessions=true`,
+    );
+    expect(temp.body).toEqual({ tempPassword: expect.any(String) });
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/reset_password?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/reactivate?sendEmail=false`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/suspend`);
@@ -67,6 +73,7 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/unlock`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/deactivate`);
     await conform('POST', `/api/v1/users/${created.id}/lifecycle/deactivate`);
+    await conform('POST', `/api/v1/users/${created.id}/lifecycle/expire_password_with_temp_password`);
     await conform('DELETE', `/api/v1/users/${created.id}`);
     await conform('DELETE', `/api/v1/users/${created.id}`);
     expect(checked.length).toBeGreaterThan(25);
@@ -93,6 +100,24 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('GET', '/api/v1/groups', { auth: TOKENS.usersOnly });
     await conform('DELETE', `/api/v1/groups/${group.id}`);
     await conform('DELETE', `/api/v1/groups/${group.id}`);
+  });
+
+  it('factors and sessions operations conform, success and error', async () => {
+    const signedIn = h.store.scanUsers(0, 1, (u) => u.status === 'ACTIVE' && u.lastLogin !== null).items[0]!;
+    const session = seededSessionId(signedIn.id);
+    const factors = await conform('GET', `/api/v1/users/${signedIn.id}/factors`);
+    expect((factors.body as unknown[]).length).toBeGreaterThan(0);
+    await conform('GET', '/api/v1/users/00uDoesNotExist00000/factors');
+    await conform('GET', `/api/v1/sessions/${session}`);
+    await conform('DELETE', `/api/v1/users/${signedIn.id}/sessions?oauthTokens=true`);
+    // The spec declares getSession's 404 without a body; Okta sends its E0000007 error body, as here.
+    const ended = await h.call('GET', `/api/v1/sessions/${session}`);
+    expect(ended).toMatchObject({ status: 404, body: { errorCode: 'E0000007' } });
+    expect(spec.validateSchema('Error', ended.body).valid).toBe(true);
+    await conform('DELETE', '/api/v1/users/00uDoesNotExist00000/sessions');
+    await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/reset_factors`);
+    await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/deactivate`);
+    await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/reset_factors`);
   });
 
   it('a 429 conforms to the spec’s rate-limit response', async () => {
