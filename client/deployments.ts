@@ -79,6 +79,50 @@ function quoted(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
+/** Waits until a worker of the build has registered its version; the deployment as described then. */
+async function describeOnceRegistered(
+  client: Client,
+  { deploymentName, buildId }: { deploymentName: string; buildId: string },
+  deadline: number,
+  timeoutMs: number,
+) {
+  for (;;) {
+    const described = await describe(client, deploymentName).catch((err: { code?: number }) => {
+      if (err?.code === GRPC_NOT_FOUND) return undefined; // no worker of this deployment has polled yet
+      throw err;
+    });
+    const summaries = described?.workerDeploymentInfo?.versionSummaries ?? [];
+    if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) return described;
+    if (Date.now() > deadline) {
+      throw new PromotionError(
+        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${timeoutMs} ms. ` +
+          'Start a worker of that build (TEMPORAL_OKTA_BUILD_ID / TEMPORAL_OKTA_DEPLOYMENT_NAME) and try again.',
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Every registered build but those given, with its drainage and its open pinned workflows. */
+async function olderVersionsOf(
+  client: Client,
+  deploymentName: string,
+  summaries: readonly VersionSummary[],
+  except: readonly (string | undefined)[],
+): Promise<OlderVersionReport[]> {
+  const olderVersions: OlderVersionReport[] = [];
+  for (const s of summaries) {
+    const other = s.deploymentVersion?.buildId;
+    if (!other || except.includes(other)) continue;
+    olderVersions.push({
+      buildId: other,
+      drainage: drainageOf(drainageStatusOf(s)),
+      openWorkflows: await countOpenWorkflowsOnBuild(client, deploymentName, other),
+    });
+  }
+  return olderVersions;
+}
+
 /**
  * Promotes a build: waits until a worker of that build has registered its version, makes it the
  * deployment's current version (new workflows start there; pinned ones stay where they started), and
@@ -96,42 +140,31 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
   progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
   let previousBuildId: string | undefined;
   for (;;) {
-    const described = await describe(client, deploymentName).catch((err: { code?: number }) => {
-      if (err?.code === GRPC_NOT_FOUND) return undefined; // no worker of this deployment has polled yet
-      throw err;
-    });
-    const summaries = described?.workerDeploymentInfo?.versionSummaries ?? [];
-    if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) {
-      previousBuildId =
-        described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
-      if (previousBuildId === buildId) {
-        progress(`Build ${buildId} is already current.`);
-        break;
-      }
-      progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
-      const changed = await client.workflowService
-        .setWorkerDeploymentCurrentVersion({
-          namespace: client.options.namespace,
-          deploymentName,
-          buildId,
-          conflictToken: described.conflictToken,
-          identity: options.identity,
-        })
-        .then(
-          () => true,
-          (err: { code?: number }) => {
-            // The deployment changed since it was described (another version registered): look again.
-            if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
-            throw err;
-          },
-        );
-      if (changed) break;
-    } else if (Date.now() > deadline) {
-      throw new PromotionError(
-        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${timeoutMs} ms. ` +
-          'Start a worker of that build (TEMPORAL_OKTA_BUILD_ID / TEMPORAL_OKTA_DEPLOYMENT_NAME) and try again.',
-      );
+    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+    previousBuildId =
+      described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
+    if (previousBuildId === buildId) {
+      progress(`Build ${buildId} is already current.`);
+      break;
     }
+    progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
+    const changed = await client.workflowService
+      .setWorkerDeploymentCurrentVersion({
+        namespace: client.options.namespace,
+        deploymentName,
+        buildId,
+        conflictToken: described.conflictToken,
+        identity: options.identity,
+      })
+      .then(
+        () => true,
+        (err: { code?: number }) => {
+          // The deployment changed since it was described (another version registered): look again.
+          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+          throw err;
+        },
+      );
+    if (changed) break;
     await sleep(500);
   }
 
@@ -149,16 +182,7 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
     const previousKnown = !previous || drainageOf(drainageStatusOf(previous)) !== 'unknown';
     if (settled && (previousKnown || Date.now() > deadline)) {
       progress('Counting the open workflows pinned to older builds...');
-      const olderVersions: OlderVersionReport[] = [];
-      for (const s of summaries) {
-        const other = s.deploymentVersion?.buildId;
-        if (!other || other === buildId) continue;
-        olderVersions.push({
-          buildId: other,
-          drainage: drainageOf(drainageStatusOf(s)),
-          openWorkflows: await countOpenWorkflowsOnBuild(client, deploymentName, other),
-        });
-      }
+      const olderVersions = await olderVersionsOf(client, deploymentName, summaries, [buildId]);
       return { deploymentName, buildId, previousBuildId, olderVersions };
     }
     if (Date.now() > deadline) {
