@@ -31,6 +31,22 @@ export interface PromotionReport {
   olderVersions: OlderVersionReport[];
 }
 
+export interface RampOptions extends PromoteOptions {
+  /** The share of new workflows that start on the build, in percent: more than 0, at most 100. */
+  percentage: number;
+}
+
+export interface RampReport {
+  deploymentName: string;
+  /** The ramping build: it takes `percentage` % of new workflows. */
+  buildId: string;
+  percentage: number;
+  /** The current build, which takes the other new workflows (none: unversioned workers do). */
+  currentBuildId?: string;
+  /** The builds neither current nor ramping, with what still runs on them. */
+  olderVersions: OlderVersionReport[];
+}
+
 /** A promotion that cannot complete: says what is missing and what to do. */
 export class PromotionError extends Error {
   override readonly name = 'PromotionError';
@@ -188,6 +204,89 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
     if (Date.now() > deadline) {
       throw new PromotionError(
         `Build ${buildId} did not become the current version of deployment ${deploymentName} within ` +
+          `${timeoutMs} ms. Check the deployment with \`temporal worker deployment describe --name ${deploymentName}\`.`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Ramps a build: waits until a worker of that build has registered its version, then sends `percentage` %
+ * of new workflows to it while the current build keeps the rest (Temporal's ramping version). Pinned
+ * workflows, and the children they start, stay on the build they started on. Promote the build with
+ * {@link promoteBuild} once it has proved itself; that ends the ramp.
+ *
+ * @example
+ * const report = await rampBuild(client, { deploymentName: 'temporal-okta', buildId: '0.2.0+3f2c9a1b', percentage: 10 });
+ */
+export async function rampBuild(client: Client, options: RampOptions): Promise<RampReport> {
+  const { deploymentName, buildId, percentage } = options;
+  if (!(percentage > 0 && percentage <= 100)) {
+    throw new PromotionError(
+      `A ramp percentage must be more than 0 and at most 100, not ${percentage}. To send every new workflow ` +
+        `to build ${buildId}, promote it instead.`,
+    );
+  }
+  const progress = options.onProgress ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+
+  progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
+  for (;;) {
+    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+    const routing = described.workerDeploymentInfo?.routingConfig;
+    if (routing?.currentDeploymentVersion?.buildId === buildId) {
+      throw new PromotionError(
+        `Build ${buildId} is already the current version of deployment ${deploymentName}: there is nothing to ramp.`,
+      );
+    }
+    const current = routing?.currentDeploymentVersion?.buildId ?? undefined;
+    progress(
+      `Sending ${percentage}% of new workflows to build ${buildId}` +
+        `${current ? ` (the rest stays on ${current})` : ''}...`,
+    );
+    const changed = await client.workflowService
+      .setWorkerDeploymentRampingVersion({
+        namespace: client.options.namespace,
+        deploymentName,
+        buildId,
+        percentage,
+        conflictToken: described.conflictToken,
+        identity: options.identity,
+      })
+      .then(
+        () => true,
+        (err: { code?: number }) => {
+          // The deployment changed since it was described (another version registered): look again.
+          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+          throw err;
+        },
+      );
+    if (changed) break;
+    await sleep(500);
+  }
+
+  for (;;) {
+    const info = (await describe(client, deploymentName)).workerDeploymentInfo;
+    const routing = info?.routingConfig;
+    const settled =
+      routing?.rampingDeploymentVersion?.buildId === buildId &&
+      // The server keeps the percentage as a 32-bit float.
+      Math.abs((routing.rampingVersionPercentage ?? 0) - percentage) < 1e-3 &&
+      info?.routingConfigUpdateState !== RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
+    if (settled) {
+      const currentBuildId = routing.currentDeploymentVersion?.buildId ?? undefined;
+      progress('Counting the open workflows pinned to older builds...');
+      const olderVersions = await olderVersionsOf(client, deploymentName, info?.versionSummaries ?? [], [
+        buildId,
+        currentBuildId,
+      ]);
+      return { deploymentName, buildId, percentage, currentBuildId, olderVersions };
+    }
+    if (Date.now() > deadline) {
+      throw new PromotionError(
+        `Build ${buildId} did not become the ramping version of deployment ${deploymentName} within ` +
           `${timeoutMs} ms. Check the deployment with \`temporal worker deployment describe --name ${deploymentName}\`.`,
       );
     }
