@@ -1,8 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadWorkerConfig } from '../worker/config.js';
 import { positiveSeconds, writeOut } from './command-helpers.js';
-import { promoteBuild, type PromotionReport } from './deployments.js';
+import {
+  promoteBuild,
+  rampBuild,
+  type OlderVersionReport,
+  type PromotionReport,
+  type RampReport,
+} from './deployments.js';
 
 /** What the deployments commands read besides their options; the defaults are the process's. */
 export interface DeploymentsCommandsOptions {
@@ -14,26 +20,50 @@ export interface DeploymentsCommandsOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The older builds of a report, and whether to keep their workers. */
+function formatOlderVersions(olderVersions: readonly OlderVersionReport[]): string[] {
+  if (olderVersions.length === 0) return ['No older builds are registered.'];
+  const lines = ['Older builds:'];
+  for (const v of olderVersions) {
+    lines.push(`  ${v.buildId}: ${v.drainage}, ${v.openWorkflows} open pinned workflow(s)`);
+  }
+  if (olderVersions.some((v) => v.openWorkflows > 0)) {
+    lines.push('Keep the workers of those builds running until their pinned workflows have finished.');
+  }
+  return lines;
+}
+
 /** The promotion report as the CLI prints it. */
 export function formatPromotionReport(report: PromotionReport): string[] {
-  const lines = [
+  return [
     `Build ${report.buildId} is the current version of deployment ${report.deploymentName}` +
       (report.previousBuildId && report.previousBuildId !== report.buildId
         ? ` (was ${report.previousBuildId}).`
         : '.'),
+    ...formatOlderVersions(report.olderVersions),
   ];
-  if (report.olderVersions.length === 0) {
-    lines.push('No older builds are registered.');
-    return lines;
+}
+
+/** The ramp report as the CLI prints it. */
+export function formatRampReport(report: RampReport): string[] {
+  return [
+    `Build ${report.buildId} takes ${report.percentage}% of new workflows in deployment ${report.deploymentName}; ` +
+      (report.currentBuildId
+        ? `the current build ${report.currentBuildId} takes the rest.`
+        : 'unversioned workers take the rest.'),
+    'Workflows stay on the build they started on, and so do the child workflows they start.',
+    ...formatOlderVersions(report.olderVersions),
+    `Once build ${report.buildId} has proved itself: temporal-okta deployments promote --build-id ${report.buildId}`,
+  ];
+}
+
+/** Parses `--ramp <percent>`: more than 0, at most 100. */
+export function rampPercentage(value: string): number {
+  const percent = Number(value.trim().replace(/%$/, ''));
+  if (value.trim() === '' || !Number.isFinite(percent) || percent <= 0 || percent > 100) {
+    throw new InvalidArgumentError('must be a percentage of new workflows: more than 0, at most 100.');
   }
-  lines.push('Older builds:');
-  for (const v of report.olderVersions) {
-    lines.push(`  ${v.buildId}: ${v.drainage}, ${v.openWorkflows} open pinned workflow(s)`);
-  }
-  if (report.olderVersions.some((v) => v.openWorkflows > 0)) {
-    lines.push('Keep the workers of those builds running until their pinned workflows have finished.');
-  }
-  return lines;
+  return percent;
 }
 
 /** Connects to Temporal as `@temporalio/envconfig` describes (profile file, then environment). */
@@ -47,8 +77,9 @@ async function connectClient(env: NodeJS.ProcessEnv): Promise<{ client: Client; 
 
 /**
  * Adds `deployments promote` to the CLI: makes a build the current version of the worker deployment
- * (new workflows start there; pinned ones finish where they started) and reports the older builds that
- * are still draining, with their open pinned workflows. Deployment name and build id default to the
+ * (new workflows start there; pinned ones finish where they started), or with `--ramp <percent>` its ramping
+ * version (that share of new workflows starts there), and reports the older builds that are still
+ * draining, with their open pinned workflows. Deployment name and build id default to the
  * worker's own configuration (`loadWorkerConfig()`); output goes through the program's
  * `configureOutput()`, errors through `command.error()` (exit code 1).
  *
@@ -68,7 +99,7 @@ export function registerDeploymentsCommands(
   deployments
     .command('promote')
     .description(
-      'Wait for a worker of the build to register, make the build current, and report the older builds still draining.',
+      'Wait for a worker of the build to register, make the build current (or with --ramp send a share of new workflows to it), and report the older builds still draining.',
     )
     .option(
       '--build-id <id>',
@@ -77,12 +108,20 @@ export function registerDeploymentsCommands(
     .option('--deployment-name <name>', 'the worker deployment (default: TEMPORAL_OKTA_DEPLOYMENT_NAME)')
     .option(
       '--timeout <seconds>',
-      'how long to wait for the build to register and become current',
+      'how long to wait for the build to register and become current (or ramping)',
       positiveSeconds,
       60,
     )
+    .option(
+      '--ramp <percent>',
+      'instead of making the build current, send this share of new workflows to it (the current build keeps the rest)',
+      rampPercentage,
+    )
     .action(
-      async (opts: { buildId?: string; deploymentName?: string; timeout: number }, command: Command) => {
+      async (
+        opts: { buildId?: string; deploymentName?: string; timeout: number; ramp?: number },
+        command: Command,
+      ) => {
         const env = options.env ?? process.env;
         const print = (line: string) => writeOut(command, `${line}\n`);
         let deploymentName: string;
@@ -116,14 +155,18 @@ export function registerDeploymentsCommands(
           );
         }
         try {
-          const report = await promoteBuild(connected.client, {
+          const common = {
             deploymentName,
             buildId,
             timeoutMs: opts.timeout * 1000,
             onProgress: print,
             identity: 'temporal-okta deployments promote',
-          });
-          formatPromotionReport(report).forEach(print);
+          };
+          const lines =
+            opts.ramp === undefined
+              ? formatPromotionReport(await promoteBuild(connected.client, common))
+              : formatRampReport(await rampBuild(connected.client, { ...common, percentage: opts.ramp }));
+          lines.forEach(print);
         } catch (err) {
           command.error((err as Error).message, { exitCode: 1, code: 'temporal-okta.promote' });
         } finally {

@@ -31,6 +31,22 @@ export interface PromotionReport {
   olderVersions: OlderVersionReport[];
 }
 
+export interface RampOptions extends PromoteOptions {
+  /** The share of new workflows that start on the build, in percent: more than 0, at most 100. */
+  percentage: number;
+}
+
+export interface RampReport {
+  deploymentName: string;
+  /** The ramping build: it takes `percentage` % of new workflows. */
+  buildId: string;
+  percentage: number;
+  /** The current build, which takes the other new workflows (none: unversioned workers do). */
+  currentBuildId?: string;
+  /** The builds neither current nor ramping, with what still runs on them. */
+  olderVersions: OlderVersionReport[];
+}
+
 /** A promotion that cannot complete: says what is missing and what to do. */
 export class PromotionError extends Error {
   override readonly name = 'PromotionError';
@@ -79,6 +95,50 @@ function quoted(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
+/** Waits until a worker of the build has registered its version; the deployment as described then. */
+async function describeOnceRegistered(
+  client: Client,
+  { deploymentName, buildId }: { deploymentName: string; buildId: string },
+  deadline: number,
+  timeoutMs: number,
+) {
+  for (;;) {
+    const described = await describe(client, deploymentName).catch((err: { code?: number }) => {
+      if (err?.code === GRPC_NOT_FOUND) return undefined; // no worker of this deployment has polled yet
+      throw err;
+    });
+    const summaries = described?.workerDeploymentInfo?.versionSummaries ?? [];
+    if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) return described;
+    if (Date.now() > deadline) {
+      throw new PromotionError(
+        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${timeoutMs} ms. ` +
+          'Start a worker of that build (TEMPORAL_OKTA_BUILD_ID / TEMPORAL_OKTA_DEPLOYMENT_NAME) and try again.',
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Every registered build but those given, with its drainage and its open pinned workflows. */
+async function olderVersionsOf(
+  client: Client,
+  deploymentName: string,
+  summaries: readonly VersionSummary[],
+  except: readonly (string | undefined)[],
+): Promise<OlderVersionReport[]> {
+  const olderVersions: OlderVersionReport[] = [];
+  for (const s of summaries) {
+    const other = s.deploymentVersion?.buildId;
+    if (!other || except.includes(other)) continue;
+    olderVersions.push({
+      buildId: other,
+      drainage: drainageOf(drainageStatusOf(s)),
+      openWorkflows: await countOpenWorkflowsOnBuild(client, deploymentName, other),
+    });
+  }
+  return olderVersions;
+}
+
 /**
  * Promotes a build: waits until a worker of that build has registered its version, makes it the
  * deployment's current version (new workflows start there; pinned ones stay where they started), and
@@ -96,42 +156,31 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
   progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
   let previousBuildId: string | undefined;
   for (;;) {
-    const described = await describe(client, deploymentName).catch((err: { code?: number }) => {
-      if (err?.code === GRPC_NOT_FOUND) return undefined; // no worker of this deployment has polled yet
-      throw err;
-    });
-    const summaries = described?.workerDeploymentInfo?.versionSummaries ?? [];
-    if (described && summaries.some((s) => s.deploymentVersion?.buildId === buildId)) {
-      previousBuildId =
-        described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
-      if (previousBuildId === buildId) {
-        progress(`Build ${buildId} is already current.`);
-        break;
-      }
-      progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
-      const changed = await client.workflowService
-        .setWorkerDeploymentCurrentVersion({
-          namespace: client.options.namespace,
-          deploymentName,
-          buildId,
-          conflictToken: described.conflictToken,
-          identity: options.identity,
-        })
-        .then(
-          () => true,
-          (err: { code?: number }) => {
-            // The deployment changed since it was described (another version registered): look again.
-            if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
-            throw err;
-          },
-        );
-      if (changed) break;
-    } else if (Date.now() > deadline) {
-      throw new PromotionError(
-        `No worker of build ${buildId} has registered in deployment ${deploymentName} within ${timeoutMs} ms. ` +
-          'Start a worker of that build (TEMPORAL_OKTA_BUILD_ID / TEMPORAL_OKTA_DEPLOYMENT_NAME) and try again.',
-      );
+    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+    previousBuildId =
+      described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
+    if (previousBuildId === buildId) {
+      progress(`Build ${buildId} is already current.`);
+      break;
     }
+    progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
+    const changed = await client.workflowService
+      .setWorkerDeploymentCurrentVersion({
+        namespace: client.options.namespace,
+        deploymentName,
+        buildId,
+        conflictToken: described.conflictToken,
+        identity: options.identity,
+      })
+      .then(
+        () => true,
+        (err: { code?: number }) => {
+          // The deployment changed since it was described (another version registered): look again.
+          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+          throw err;
+        },
+      );
+    if (changed) break;
     await sleep(500);
   }
 
@@ -149,21 +198,95 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
     const previousKnown = !previous || drainageOf(drainageStatusOf(previous)) !== 'unknown';
     if (settled && (previousKnown || Date.now() > deadline)) {
       progress('Counting the open workflows pinned to older builds...');
-      const olderVersions: OlderVersionReport[] = [];
-      for (const s of summaries) {
-        const other = s.deploymentVersion?.buildId;
-        if (!other || other === buildId) continue;
-        olderVersions.push({
-          buildId: other,
-          drainage: drainageOf(drainageStatusOf(s)),
-          openWorkflows: await countOpenWorkflowsOnBuild(client, deploymentName, other),
-        });
-      }
+      const olderVersions = await olderVersionsOf(client, deploymentName, summaries, [buildId]);
       return { deploymentName, buildId, previousBuildId, olderVersions };
     }
     if (Date.now() > deadline) {
       throw new PromotionError(
         `Build ${buildId} did not become the current version of deployment ${deploymentName} within ` +
+          `${timeoutMs} ms. Check the deployment with \`temporal worker deployment describe --name ${deploymentName}\`.`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/**
+ * Ramps a build: waits until a worker of that build has registered its version, then sends `percentage` %
+ * of new workflows to it while the current build keeps the rest (Temporal's ramping version). Pinned
+ * workflows, and the children they start, stay on the build they started on. Promote the build with
+ * {@link promoteBuild} once it has proved itself; that ends the ramp.
+ *
+ * @example
+ * const report = await rampBuild(client, { deploymentName: 'temporal-okta', buildId: '0.2.0+3f2c9a1b', percentage: 10 });
+ */
+export async function rampBuild(client: Client, options: RampOptions): Promise<RampReport> {
+  const { deploymentName, buildId, percentage } = options;
+  if (!(percentage > 0 && percentage <= 100)) {
+    throw new PromotionError(
+      `A ramp percentage must be more than 0 and at most 100, not ${percentage}. To send every new workflow ` +
+        `to build ${buildId}, promote it instead.`,
+    );
+  }
+  const progress = options.onProgress ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+
+  progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
+  for (;;) {
+    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+    const routing = described.workerDeploymentInfo?.routingConfig;
+    if (routing?.currentDeploymentVersion?.buildId === buildId) {
+      throw new PromotionError(
+        `Build ${buildId} is already the current version of deployment ${deploymentName}: there is nothing to ramp.`,
+      );
+    }
+    const current = routing?.currentDeploymentVersion?.buildId ?? undefined;
+    progress(
+      `Sending ${percentage}% of new workflows to build ${buildId}` +
+        `${current ? ` (the rest stays on ${current})` : ''}...`,
+    );
+    const changed = await client.workflowService
+      .setWorkerDeploymentRampingVersion({
+        namespace: client.options.namespace,
+        deploymentName,
+        buildId,
+        percentage,
+        conflictToken: described.conflictToken,
+        identity: options.identity,
+      })
+      .then(
+        () => true,
+        (err: { code?: number }) => {
+          // The deployment changed since it was described (another version registered): look again.
+          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+          throw err;
+        },
+      );
+    if (changed) break;
+    await sleep(500);
+  }
+
+  for (;;) {
+    const info = (await describe(client, deploymentName)).workerDeploymentInfo;
+    const routing = info?.routingConfig;
+    const settled =
+      routing?.rampingDeploymentVersion?.buildId === buildId &&
+      // The server keeps the percentage as a 32-bit float.
+      Math.abs((routing.rampingVersionPercentage ?? 0) - percentage) < 1e-3 &&
+      info?.routingConfigUpdateState !== RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
+    if (settled) {
+      const currentBuildId = routing.currentDeploymentVersion?.buildId ?? undefined;
+      progress('Counting the open workflows pinned to older builds...');
+      const olderVersions = await olderVersionsOf(client, deploymentName, info?.versionSummaries ?? [], [
+        buildId,
+        currentBuildId,
+      ]);
+      return { deploymentName, buildId, percentage, currentBuildId, olderVersions };
+    }
+    if (Date.now() > deadline) {
+      throw new PromotionError(
+        `Build ${buildId} did not become the ramping version of deployment ${deploymentName} within ` +
           `${timeoutMs} ms. Check the deployment with \`temporal worker deployment describe --name ${deploymentName}\`.`,
       );
     }

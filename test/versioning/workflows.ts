@@ -159,3 +159,9 @@ export async function declaredPinned(): Promise<string> {
   return workflowInfo().workflowId;
 }
 pinned(declaredPinned);
+
+/** Starts one child and returns its workflow id: a parent whose child must start on the parent's build. */
+export async function startsOneChild(): Promise<string> {
+  return executeChild(declaredPinned, { workflowId: `${workflowInfo().workflowId}-child` });
+}
+pinned(startsOneChild);
