@@ -8,6 +8,7 @@ import {
 } from '@temporalio/worker';
 import type { WorkerConfig } from './config.js';
 import { packageModulePath } from './module-path.js';
+import { failureConverterPath } from './data-converter.js';
 import { OktaPlugin } from './plugin.js';
 
 export { SESSION_INTERCEPTORS_MODULE } from './plugin.js';
@@ -48,6 +49,8 @@ export function bundleOktaWorkflows(
   return bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? PACKAGE_WORKFLOWS_MODULE,
     workflowInterceptorModules: options.workflowInterceptorModules,
+    // Inside the sandbox too, failure messages become payloads the codec encrypts.
+    failureConverterPath,
     plugins: [new OktaPlugin({})],
   });
 }

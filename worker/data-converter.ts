@@ -3,8 +3,11 @@ import { AesGcmPayloadCodec } from './codec.js';
 import type { CodecKeyring } from './keys.js';
 import { packageModulePath } from './module-path.js';
 
-// The failure converter must be a module path: the worker bundles it into the workflow sandbox.
-const failureConverterPath = packageModulePath('worker/failure-converter');
+/**
+ * The failure converter that encodes failure messages and stack traces as payloads, so the codec encrypts
+ * them. A module path: the worker (or `bundleOktaWorkflows`) bundles it into the workflow sandbox.
+ */
+export const failureConverterPath = packageModulePath('worker/failure-converter');
 
 /**
  * The one data converter of temporal-okta, shared by the client and the worker: every payload is encrypted

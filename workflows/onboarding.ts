@@ -4,6 +4,7 @@ import {
   ChildWorkflowFailure,
   defineQuery,
   executeChild,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import type { OktaGroup } from '../common/actions.js';
@@ -31,6 +32,15 @@ import { pinned } from './versioning.js';
 
 /** The session the parent opens and its children use. */
 const SESSION = 'okta';
+
+/**
+ * The child's workflow id: opaque (a hash of the login) since 0.2. Histories of runs that started
+ * earlier named children `provision-<login>`; the patch keeps those runs replaying as they were.
+ */
+function childWorkflowId(login: string): string {
+  return patched(OPAQUE_CHILD_IDS_PATCH) ? provisionWorkflowId(login) : `provision-${login.toLowerCase()}`;
+}
+const OPAQUE_CHILD_IDS_PATCH = 'temporal-okta-opaque-child-workflow-ids';
 
 /** The parent's progress: total, done, failed, and each hire's status. */
 export const progressQuery = defineQuery<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY);
@@ -90,7 +100,7 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
       try {
         const result = await executeChild(provisionNewHire, {
           args: [hire],
-          workflowId: provisionWorkflowId(hire.login),
+          workflowId: childWorkflowId(hire.login),
         });
         Object.assign(line, { status: result.status, userId: result.userId, groups: result.groups });
       } catch (err) {
