@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { startCodecServer } from '../../client/codec-server.js';
 import type { CodecServer } from '../../client/codec-server.js';
+import { bundleOktaWorkflows } from '../../worker/create-worker.js';
 import { createDataConverter } from '../../worker/data-converter.js';
 import { ENCRYPTED_ENCODING } from '../../worker/codec.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -37,12 +38,15 @@ afterAll(async () => {
 /** Runs `workflow` with the encrypting data converter and returns its raw history, read without the codec. */
 async function runAndFetchRawHistory(
   workflow: typeof echoProfile | typeof rejectProfile,
+  bundle: 'workflowsPath' | 'bundleOktaWorkflows' = 'workflowsPath',
 ): Promise<{ history: temporal.api.history.v1.IHistory; outcome: unknown }> {
   const taskQueue = uniqueTaskQueue('codec-history');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath,
+    ...(bundle === 'workflowsPath'
+      ? { workflowsPath }
+      : { workflowBundle: await bundleOktaWorkflows({ workflowsPath }) }),
     dataConverter,
   });
   const client = new Client({ connection: env.connection, dataConverter });
@@ -119,6 +123,14 @@ describe('failure encryption in workflow history', () => {
     const { history, outcome } = await runAndFetchRawHistory(rejectProfile);
 
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome as WorkflowFailedError).cause?.message).toBe(`Cannot provision ${profile.login}`);
+    const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+    expect(bytes.includes(profile.login, 0, 'utf8')).toBe(false);
+  });
+
+  it('stores it as ciphertext too when the worker runs a bundle from bundleOktaWorkflows', async () => {
+    const { history, outcome } = await runAndFetchRawHistory(rejectProfile, 'bundleOktaWorkflows');
+
     expect((outcome as WorkflowFailedError).cause?.message).toBe(`Cannot provision ${profile.login}`);
     const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
     expect(bytes.includes(profile.login, 0, 'utf8')).toBe(false);
