@@ -140,6 +140,35 @@ async function olderVersionsOf(
 }
 
 /**
+ * Describes the deployment once the build has registered, and applies `change` (a routing change made
+ * with the description's conflict token; `undefined` when there is nothing to change). When another
+ * change came first (FAILED_PRECONDITION), describes again and retries until the deadline.
+ */
+async function changeRouting(
+  client: Client,
+  options: PromoteOptions,
+  deadline: number,
+  timeoutMs: number,
+  change: (described: Awaited<ReturnType<typeof describeOnceRegistered>>) => Promise<unknown> | undefined,
+): Promise<void> {
+  for (;;) {
+    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+    const request = change(described);
+    if (request === undefined) return;
+    const changed = await request.then(
+      () => true,
+      (err: { code?: number }) => {
+        // The deployment changed since it was described (another version registered): look again.
+        if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
+        throw err;
+      },
+    );
+    if (changed) return;
+    await sleep(500);
+  }
+}
+
+/**
  * Promotes a build: waits until a worker of that build has registered its version, makes it the
  * deployment's current version (new workflows start there; pinned ones stay where they started), and
  * reports what is still running on older builds.
@@ -155,34 +184,22 @@ export async function promoteBuild(client: Client, options: PromoteOptions): Pro
 
   progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
   let previousBuildId: string | undefined;
-  for (;;) {
-    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+  await changeRouting(client, options, deadline, timeoutMs, (described) => {
     previousBuildId =
       described.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId ?? undefined;
     if (previousBuildId === buildId) {
       progress(`Build ${buildId} is already current.`);
-      break;
+      return undefined;
     }
     progress(`Making build ${buildId} current${previousBuildId ? ` (was ${previousBuildId})` : ''}...`);
-    const changed = await client.workflowService
-      .setWorkerDeploymentCurrentVersion({
-        namespace: client.options.namespace,
-        deploymentName,
-        buildId,
-        conflictToken: described.conflictToken,
-        identity: options.identity,
-      })
-      .then(
-        () => true,
-        (err: { code?: number }) => {
-          // The deployment changed since it was described (another version registered): look again.
-          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
-          throw err;
-        },
-      );
-    if (changed) break;
-    await sleep(500);
-  }
+    return client.workflowService.setWorkerDeploymentCurrentVersion({
+      namespace: client.options.namespace,
+      deploymentName,
+      buildId,
+      conflictToken: described.conflictToken,
+      identity: options.identity,
+    });
+  });
 
   for (;;) {
     const info = (await describe(client, deploymentName)).workerDeploymentInfo;
@@ -233,8 +250,7 @@ export async function rampBuild(client: Client, options: RampOptions): Promise<R
   const deadline = Date.now() + timeoutMs;
 
   progress(`Waiting for a worker of build ${buildId} to register in deployment ${deploymentName}...`);
-  for (;;) {
-    const described = await describeOnceRegistered(client, options, deadline, timeoutMs);
+  await changeRouting(client, options, deadline, timeoutMs, (described) => {
     const routing = described.workerDeploymentInfo?.routingConfig;
     if (routing?.currentDeploymentVersion?.buildId === buildId) {
       throw new PromotionError(
@@ -246,26 +262,15 @@ export async function rampBuild(client: Client, options: RampOptions): Promise<R
       `Sending ${percentage}% of new workflows to build ${buildId}` +
         `${current ? ` (the rest stays on ${current})` : ''}...`,
     );
-    const changed = await client.workflowService
-      .setWorkerDeploymentRampingVersion({
-        namespace: client.options.namespace,
-        deploymentName,
-        buildId,
-        percentage,
-        conflictToken: described.conflictToken,
-        identity: options.identity,
-      })
-      .then(
-        () => true,
-        (err: { code?: number }) => {
-          // The deployment changed since it was described (another version registered): look again.
-          if (err?.code === GRPC_FAILED_PRECONDITION && Date.now() < deadline) return false;
-          throw err;
-        },
-      );
-    if (changed) break;
-    await sleep(500);
-  }
+    return client.workflowService.setWorkerDeploymentRampingVersion({
+      namespace: client.options.namespace,
+      deploymentName,
+      buildId,
+      percentage,
+      conflictToken: described.conflictToken,
+      identity: options.identity,
+    });
+  });
 
   for (;;) {
     const info = (await describe(client, deploymentName)).workerDeploymentInfo;
