@@ -19,7 +19,7 @@ export const MIN_TEMPORAL_SERVER_VERSION = '1.28.0';
 /** The oldest `temporal` CLI release whose dev server is {@link MIN_TEMPORAL_SERVER_VERSION} or later. */
 export const MIN_TEMPORAL_CLI_VERSION = '1.4.0';
 
-/** What `temporal --version` says: the CLI's version and, from CLI 0.10 on, the bundled server's. */
+/** What `temporal --version` says: the CLI's version and, when it prints one, the bundled server's. */
 export interface TemporalCliVersion {
   cli: string;
   server?: string;
