@@ -383,6 +383,11 @@ function workerCommand(program: Command): void {
     });
 }
 
+/** `value` as one shell word: quoted only when it holds characters the shell would read. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
 const EmulatorOptionsSchema = z.object({
   state: nonEmpty,
   port,
@@ -396,7 +401,11 @@ function emulatorCommand(program: Command): void {
   program
     .command('emulator')
     .description('Run the local Okta org emulator over HTTPS in the foreground (development and tests).')
-    .option('--state <dir>', 'state directory: CA, credentials, org.sqlite and org.json', '.emulator')
+    .option(
+      '--state <dir>',
+      'state directory: CA, credentials, org.sqlite, org.json, and connections.json with its secret files',
+      '.emulator',
+    )
     .option('--port <n>', 'port to listen on; 0 picks a free one', '0')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .addOption(
@@ -410,20 +419,25 @@ function emulatorCommand(program: Command): void {
       const opts = parseOptions(command, EmulatorOptionsSchema, raw);
       const out = stdoutOf(command);
       const { startEmulator } = await import('../emulator/server.js');
+      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } = await import('../emulator/connections.js');
       const interrupt = interruptSignal(out);
       try {
+        const stateDir = resolve(opts.state);
         const emulator = await startEmulator({
-          stateDir: resolve(opts.state),
+          stateDir,
           port: opts.port,
           host: opts.host,
           storage: opts.storage,
           domain: opts.domain,
           ...(opts.seedUsers === undefined ? {} : { seedUsers: opts.seedUsers }),
         });
+        const connections = await writeEmulatorConnections(emulator, stateDir);
         // The org.json path alone on standard output is the contract scripts read (URL, CA, credentials).
         writeLine(out, emulator.orgFile);
         process.stderr.write(
-          `Okta org emulator for https://${emulator.domain} on ${emulator.url}. Ctrl-C stops it.\n`,
+          `Okta org emulator for https://${emulator.domain} on ${emulator.url}. Ctrl-C stops it.\n` +
+            `Its connections (${Object.values(EMULATOR_CONNECTIONS).join(', ')}), for workers and the CLI:\n` +
+            `${CONNECTIONS_ENV_VAR}=${shellWord(connections)}\n`,
         );
         await interrupt.interrupted;
         await emulator.close();

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { freePort, isListening } from '../scripts/ports.js';
-import { temporalCliCandidates } from '../scripts/temporal-paths.js';
+import { howToGetTemporalCli, locateTemporalCli } from '../scripts/temporal-cli.js';
 import { packageRoot } from '../worker/build-id.js';
 
 /** A Temporal server the CLI talks to: one it connected to, or a dev server it started. */
@@ -33,22 +33,13 @@ async function portNear(preferred: number): Promise<number> {
   return (await freePort(preferred)) ?? (await freePort(0))!;
 }
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The provisioned `temporal` CLI; provisions it (`scripts/provision.ts`, cached outside the repository)
- * when it is missing.
+ * The `temporal` CLI to run: `TEMPORAL_CLI_PATH`, one on PATH when recent enough, or the provisioned build;
+ * provisions it (`scripts/provision.ts`, cached outside the repository) when there is none.
  */
 export function ensureTemporalCli(log: (line: string) => void): string {
-  const found = temporalCliCandidates().find(isExecutable);
-  if (found) return found;
+  const found = locateTemporalCli();
+  if (found) return found.path;
   const script = join(packageRoot(), 'scripts', 'provision.ts');
   log('Provisioning the Temporal CLI (once; cached outside the repository)...');
   const run = existsSync(script)
@@ -56,12 +47,11 @@ export function ensureTemporalCli(log: (line: string) => void): string {
         stdio: 'inherit',
       })
     : undefined;
-  const built = temporalCliCandidates().find(isExecutable);
-  if (built) return built;
+  const built = locateTemporalCli();
+  if (built) return built.path;
   throw new Error(
-    `No Temporal CLI at ${temporalCliCandidates().join(' or ')}${run ? ' and provisioning failed' : ''}. ` +
-      'Run `npm run provision` (needs Go), set TEMPORAL_CLI_PATH to a `temporal` binary, or set TEMPORAL_ADDRESS ' +
-      'to a running Temporal server.',
+    `No Temporal CLI${run ? ', and provisioning failed' : ''}. ${howToGetTemporalCli()} ` +
+      'Or set TEMPORAL_ADDRESS to a running Temporal server.',
   );
 }
 

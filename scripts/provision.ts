@@ -1,6 +1,7 @@
 /**
  * Ensures the two Temporal servers the tests and the demo run on, without internet access:
- * - the `temporal` CLI (dev server), built from the Go module proxy with `go install`;
+ * - the `temporal` CLI (dev server): `TEMPORAL_CLI_PATH`, one already on PATH when it is recent enough,
+ *   else built from the Go module proxy with `go install` (scripts/temporal-cli.ts decides);
  * - Temporal's Java time-skipping test server, fetched from Maven Central with `mvn`, plus a
  *   class-data-sharing archive so the JVM starts well inside the SDK's start-up window.
  * Both go to a cache directory outside the repository; a second run only checks them.
@@ -13,12 +14,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, isListening } from './ports.js';
+import { describeVersion, howToGetTemporalCli, planTemporalCli } from './temporal-cli.js';
 import {
   TEMPORAL_CLI_TAGS,
   TEST_SERVER_VERSION,
   cacheDir,
   cliInstallDir,
-  temporalCliCandidates,
   testServerDir,
   testServerPath,
 } from './temporal-paths.js';
@@ -64,21 +65,25 @@ function works(path: string, args: string[]): boolean {
 }
 
 function ensureTemporalCli(): string {
-  if (process.env.TEMPORAL_CLI_PATH) {
-    const path = process.env.TEMPORAL_CLI_PATH;
-    if (!works(path, ['--version'])) {
+  const plan = planTemporalCli();
+  if (plan.action === 'missing') throw new ProvisionError(plan.message);
+  if (plan.action === 'use') {
+    if (plan.source === 'TEMPORAL_CLI_PATH' && !works(plan.path, ['--version'])) {
       throw new ProvisionError(
-        `TEMPORAL_CLI_PATH=${path} does not run "temporal --version"; fix or unset it.`,
+        `TEMPORAL_CLI_PATH=${plan.path} does not run "temporal --version"; fix or unset it.`,
       );
     }
-    step(`temporal CLI: using TEMPORAL_CLI_PATH=${path}`);
-    return path;
+    const how = {
+      TEMPORAL_CLI_PATH: `using TEMPORAL_CLI_PATH=${plan.path}`,
+      PATH: `using ${plan.path} from PATH`,
+      cache: `cached at ${plan.path}`,
+    };
+    step(
+      `temporal CLI: ${how[plan.source]}${plan.version ? `, version ${describeVersion(plan.version)}` : ''}`,
+    );
+    return plan.path;
   }
-  const existing = temporalCliCandidates().find((p) => works(p, ['--version']));
-  if (existing) {
-    step(`temporal CLI: cached at ${existing}`);
-    return existing;
-  }
+  if (plan.skipped) step(`temporal CLI: ${plan.skipped} Building one with Go instead.`);
   const refusals: string[] = [];
   for (const tag of TEMPORAL_CLI_TAGS) {
     const dir = cliInstallDir(tag);
@@ -86,7 +91,7 @@ function ensureTemporalCli(): string {
       `temporal CLI: go install github.com/temporalio/cli/cmd/temporal@${tag} (a few minutes on a cold cache)...`,
     );
     mkdirSync(dir, { recursive: true });
-    const r = run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${tag}`], {
+    const r = run(plan.go, ['install', `github.com/temporalio/cli/cmd/temporal@${tag}`], {
       env: { ...process.env, CGO_ENABLED: '0', GOBIN: dir, GOFLAGS: '-mod=mod' },
     });
     const path = join(dir, 'temporal');
@@ -100,7 +105,7 @@ function ensureTemporalCli(): string {
   }
   throw new ProvisionError(
     `could not build the temporal CLI from the Go module proxy:\n  ${refusals.join('\n  ')}\n` +
-      'Check GOPROXY and network access to the Go module proxy, or set TEMPORAL_CLI_PATH to a temporal binary.',
+      `Check GOPROXY and network access to the Go module proxy. ${howToGetTemporalCli()}`,
   );
 }
 

@@ -21,12 +21,6 @@ export function testServerDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), 'temporal-test-server', TEST_SERVER_VERSION);
 }
 
-/** Candidate paths of the `temporal` CLI, the explicit override first. */
-export function temporalCliCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.TEMPORAL_CLI_PATH) return [env.TEMPORAL_CLI_PATH];
-  return TEMPORAL_CLI_TAGS.map((tag) => join(cliInstallDir(tag, env), 'temporal'));
-}
-
 /** Path of the time-skipping test server launcher (a script that `exec`s java). */
 export function testServerPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.TEMPORAL_TEST_SERVER_PATH || join(testServerDir(env), 'temporal-test-server');

@@ -1,29 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-/**
- * Okta's published OpenAPI specs (unmodified; see SOURCE.md beside them): the team's shared copy beside
- * the repository (`../shared/okta-openapi`, where CI puts it too), or `OKTA_OPENAPI_DIR`.
- */
-export const OKTA_OPENAPI_DIR =
-  process.env.OKTA_OPENAPI_DIR ?? fileURLToPath(new URL('../../../shared/okta-openapi/', import.meta.url));
-export const MANAGEMENT_SPEC = join(OKTA_OPENAPI_DIR, 'management-minimal.yaml');
-export const OAUTH_SPEC = join(OKTA_OPENAPI_DIR, 'oauth-minimal.yaml');
-
-function readSpec(file: string): string {
-  if (!existsSync(file)) {
-    throw new Error(
-      `Okta's OpenAPI spec ${file} is missing. The contract tests read Okta's published specs from ` +
-        '../shared/okta-openapi beside the repository; set OKTA_OPENAPI_DIR to a folder holding ' +
-        'management-minimal.yaml and oauth-minimal.yaml (from okta/okta-management-openapi-spec, dist/current).',
-    );
-  }
-  return readFileSync(file, 'utf8');
-}
+/** Okta's published OpenAPI specs, vendored unmodified in `test/okta-openapi/` (see SOURCE.md there). */
+export const OKTA_SPECS_DIR = fileURLToPath(new URL('../okta-openapi/', import.meta.url));
+export const MANAGEMENT_SPEC = join(OKTA_SPECS_DIR, 'management-minimal.yaml');
+export const OAUTH_SPEC = join(OKTA_SPECS_DIR, 'oauth-minimal.yaml');
 
 type Json = Record<string, unknown>;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -101,7 +86,7 @@ function pathMatches(template: string, concrete: string): boolean {
 export function openApiValidator(file: string): OpenApiValidator {
   const cached = cache.get(file);
   if (cached) return cached;
-  const spec = parse(readSpec(file)) as Json;
+  const spec = parse(readFileSync(file, 'utf8')) as Json;
   const docId = `https://openapi.invalid/${cache.size}.json`;
   // strict: false ignores OpenAPI-only keywords (example, discriminator, x-*) and unknown formats.
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
-import { temporalCliCandidates, testServerPath } from '../../scripts/temporal-paths.js';
+import { locateTemporalCli } from '../../scripts/temporal-cli.js';
+import { testServerPath } from '../../scripts/temporal-paths.js';
 
 const HINT = 'Run `npm run provision` first (CI does it in .ci/run).';
 
-/** The provisioned `temporal` CLI; throws with a hint when it is missing. */
+/** The `temporal` CLI provisioning chose (see `scripts/temporal-cli.ts`); throws with a hint when there is none. */
 export function temporalCliPath(): string {
-  const found = temporalCliCandidates().find((p) => existsSync(p));
-  if (!found) throw new Error(`No temporal CLI at ${temporalCliCandidates().join(' or ')}. ${HINT}`);
-  return found;
+  const found = locateTemporalCli();
+  if (!found)
+    throw new Error(`No temporal CLI in TEMPORAL_CLI_PATH, on PATH (recent enough) or provisioned. ${HINT}`);
+  return found.path;
 }
 
 /** The provisioned time-skipping test server launcher; throws with a hint when it is missing. */
