@@ -28,6 +28,7 @@ export const operationScopes = {
   listGroupUsers: 'okta.groups.read',
   assignUserToGroup: 'okta.groups.manage',
   unassignUserFromGroup: 'okta.groups.manage',
+  listLogEvents: 'okta.logs.read',
 } as const;
 
 /** An operation id from Okta's spec, such as `listUsers`. */

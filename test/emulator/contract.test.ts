@@ -120,6 +120,23 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/reset_factors`);
   });
 
+  it('system log operations conform, success and error', async () => {
+    const login = `contract.log.${Date.now()}@example.org`;
+    const user = (await h.call('POST', '/api/v1/users?activate=false', { body: newUser(login) })).body as {
+      id: string;
+    };
+    await h.call('POST', `/api/v1/users/${user.id}/lifecycle/activate`);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const logs = await conform('GET', `/api/v1/logs?since=${since}&limit=5`);
+    expect((logs.body as { eventType: string }[]).map((e) => e.eventType)).toEqual(
+      expect.arrayContaining(['user.lifecycle.create', 'user.lifecycle.activate']),
+    );
+    await conform('GET', `/api/v1/logs?filter=${encodeURIComponent(`target.id eq "${user.id}"`)}`);
+    await conform('GET', '/api/v1/logs?sortOrder=DESCENDING&q=activate');
+    await conform('GET', '/api/v1/logs?since=yesterday');
+    await conform('GET', '/api/v1/logs', { auth: TOKENS.manage });
+  });
+
   it('a 429 conforms to the spec’s rate-limit response', async () => {
     h.rateLimits.configure({ groups: 0 });
     const res = await conform('GET', '/api/v1/groups');
