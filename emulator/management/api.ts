@@ -25,6 +25,8 @@ import { credentialRoutes } from './credentials.js';
 import { factorRoutes } from './factors.js';
 import { sessionRoutes } from './sessions.js';
 import { logRoutes } from './logs.js';
+import { eventHookRoutes } from './event-hooks.js';
+import type { EventHooks } from '../event-hooks.js';
 import { SystemLog, callerActor, logEvent, observeChanges, type LogEvent } from '../system-log.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
@@ -37,6 +39,7 @@ const routes: Route[] = [
   ...sessionRoutes,
   ...groupRoutes,
   ...logRoutes,
+  ...eventHookRoutes,
 ];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 
@@ -112,6 +115,8 @@ export function createManagementApi(deps: {
   behaviour?: Partial<ManagementBehaviour>;
   /** The org's System Log (shared with event hooks); one over `store` when omitted. */
   systemLog?: SystemLog;
+  /** The org's event hooks; without them `/api/v1/eventHooks` answers 404. */
+  eventHooks?: EventHooks;
 }): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { store, authenticate, rateLimits } = deps;
   const systemLog = deps.systemLog ?? new SystemLog(store);
@@ -154,24 +159,27 @@ export function createManagementApi(deps: {
       const body = parseJson(raw);
       const now = new Date();
       let events: LogEvent[] = [];
-      const result: HandlerResult = store.transaction(() => {
-        const changes = observeChanges(store, route.operationId, params);
-        const answer = route.handle({ store, behaviour, url, origin, params, body, now });
-        // The System Log records what the request changed, in the same transaction.
-        const actor = callerActor(caller);
-        events = changes(answer).map((change) =>
-          logEvent({
-            ...change,
-            actor,
-            published: now,
-            requestId: randomUUID().replaceAll('-', ''),
-            requestUri: url.pathname,
-            clientId: caller.clientId,
-          }),
-        );
-        systemLog.append(events);
-        return answer;
-      });
+      const ctx = { store, behaviour, url, origin, params, body, now, eventHooks: deps.eventHooks };
+      const result: HandlerResult = route.async
+        ? await route.handle(ctx)
+        : store.transaction(() => {
+            const changes = observeChanges(store, route.operationId, params);
+            const answer = route.handle(ctx) as HandlerResult;
+            // The System Log records what the request changed, in the same transaction.
+            const actor = callerActor(caller);
+            events = changes(answer).map((change) =>
+              logEvent({
+                ...change,
+                actor,
+                published: now,
+                requestId: randomUUID().replaceAll('-', ''),
+                requestUri: url.pathname,
+                clientId: caller.clientId,
+              }),
+            );
+            systemLog.append(events);
+            return answer;
+          });
       if (result.links) headers.Link = result.links;
       send(res, result.status, headers, result.body);
       systemLog.publish(events);

@@ -137,6 +137,24 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('GET', '/api/v1/logs', { auth: TOKENS.manage });
   });
 
+  it('event hook operations conform, success and error', async () => {
+    const hook = (
+      await conform('POST', '/api/v1/eventHooks', {
+        body: {
+          name: 'Contract hook',
+          events: { type: 'EVENT_TYPE', items: ['user.lifecycle.deactivate'] },
+          channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'http://127.0.0.1:9/none' } },
+        },
+      })
+    ).body as { id: string };
+    await conform('POST', '/api/v1/eventHooks', { body: { name: '' } });
+    await conform('GET', '/api/v1/eventHooks');
+    await conform('GET', `/api/v1/eventHooks/${hook.id}`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/deactivate`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/activate`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/verify`);
+  });
+
   it('a 429 conforms to the spec’s rate-limit response', async () => {
     h.rateLimits.configure({ groups: 0 });
     const res = await conform('GET', '/api/v1/groups');
