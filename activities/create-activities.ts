@@ -6,6 +6,7 @@ import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as factors from './actions/factors.js';
 import * as groups from './actions/groups.js';
+import * as logs from './actions/logs.js';
 import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
 import * as users from './actions/users.js';
@@ -186,6 +187,9 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaGroupsRemoveUser: action('oktaGroupsRemoveUser', groups.removeUser),
     oktaGroupsMembers: action('oktaGroupsMembers', groups.members),
     oktaGroupsMembersPage: action('oktaGroupsMembersPage', groups.membersPage),
+    oktaLogsQuery: action('oktaLogsQuery', logs.query),
+    oktaLogsQueryPage: action('oktaLogsQueryPage', logs.queryPage),
+    oktaLogsPoll: action('oktaLogsPoll', logs.poll),
     oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }

@@ -267,3 +267,66 @@ export const GroupsFindByNameInputSchema = z.object({
   name: z.string().trim().min(1, 'must be the group name'),
 });
 export type GroupsFindByNameInput = z.input<typeof GroupsFindByNameInputSchema>;
+
+/** An ISO 8601 timestamp, as Okta's System Log takes `since` and `until`. */
+const timestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 timestamp such as 2024-05-01T00:00:00Z',
+});
+const logQuery = {
+  /** Events published at or after this time (Okta's default: seven days before `until`). */
+  since: timestamp.optional(),
+  /** Okta's `filter` expression, e.g. `eventType eq "user.lifecycle.deactivate"`. */
+  filter: z.string().min(1).optional(),
+  /** Keywords that every event returned contains (Okta's `q`: up to 10, case-insensitive). */
+  q: z.string().min(1).optional(),
+};
+const logWindow = {
+  ...logQuery,
+  /**
+   * Events published before this time. When absent, the activity's current time: a query always has an
+   * end, so it terminates (without one Okta serves a never-ending polling query; see `okta.logs.poll`).
+   */
+  until: timestamp.optional(),
+  /** `ASCENDING` (oldest first, the default) or `DESCENDING`. */
+  sortOrder: z.enum(['ASCENDING', 'DESCENDING']).default('ASCENDING'),
+};
+
+export const LogsQueryInputSchema = z.object({ session, ...logWindow, ...bounded });
+export type LogsQueryInput = z.input<typeof LogsQueryInputSchema>;
+
+export const LogsQueryPageInputSchema = z.object({ session, ...logWindow, ...paged });
+export type LogsQueryPageInput = z.input<typeof LogsQueryPageInputSchema>;
+
+export const LogsPollInputSchema = z.object({
+  session,
+  ...logQuery,
+  /** The cursor the previous poll returned; absent for the first poll, which starts at `since`. */
+  cursor: z.string().min(1).optional(),
+  /** Events per poll (Okta's default 100, at most 1,000). */
+  pageSize: z.number().int().positive().max(1000).optional(),
+});
+export type LogsPollInput = z.input<typeof LogsPollInputSchema>;
+
+/**
+ * A System Log event as Okta returns it (`LogEvent`). `uuid` identifies it; `actor` and `target` name
+ * people (logins, display names): personal data, encrypted in history only with the payload codec on.
+ */
+export interface OktaLogEvent {
+  uuid: string;
+  published: string;
+  eventType: string;
+  displayMessage?: string;
+  severity?: string;
+  actor?: { id: string; type: string; alternateId?: string; displayName?: string };
+  target?: { id: string; type: string; alternateId?: string; displayName?: string }[];
+  outcome?: { result: string; reason?: string | null };
+  [field: string]: unknown;
+}
+
+/** One poll of the System Log: the events recorded since the last poll, and where the next one starts. */
+export interface LogPoll {
+  events: OktaLogEvent[];
+  /** Always set: pass it to the next poll, even after an empty one. */
+  cursor: string;
+}

@@ -120,6 +120,11 @@ export interface OktaActivities {
   oktaGroupsRemoveUser(input: A.GroupMembershipInput): Promise<void>;
   oktaGroupsMembers(input: A.GroupMembersInput): Promise<A.ListResult<OktaUser>>;
   oktaGroupsMembersPage(input: A.GroupMembersPageInput): Promise<A.Page<OktaUser>>;
+  /** System Log events in a window (until defaults to now), up to `limit`; resumes from its heartbeat. */
+  oktaLogsQuery(input: A.LogsQueryInput): Promise<A.ListResult<A.OktaLogEvent>>;
+  oktaLogsQueryPage(input: A.LogsQueryPageInput): Promise<A.Page<A.OktaLogEvent>>;
+  /** One poll of the System Log: the events after the cursor, and the next cursor (always set). */
+  oktaLogsPoll(input: A.LogsPollInput): Promise<A.LogPoll>;
   /** Any Management API call with the session's authorisation. */
   oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }

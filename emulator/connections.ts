@@ -16,6 +16,8 @@ export const EMULATOR_CONNECTIONS = {
   web: 'okta-web',
   /** The same with DPoP-bound tokens (the `web-dpop` app requires DPoP). */
   webDpop: 'okta-web-dpop',
+  /** The service app, also requesting `okta.logs.read` (the System Log). */
+  audit: 'okta-audit',
   /** The org's SSWS API token. */
   ssws: 'okta-ssws',
 } as const;
@@ -69,6 +71,15 @@ export async function writeEmulatorConnections(org: OrgDescription, dir: string)
     [EMULATOR_CONNECTIONS.service]: await serviceApp('service'),
     [EMULATOR_CONNECTIONS.dpop]: await serviceApp('service-dpop', { dpop: true }),
     [EMULATOR_CONNECTIONS.readonly]: await serviceApp('service-readonly'),
+    [EMULATOR_CONNECTIONS.audit]: await serviceApp('service', {
+      scopes: [
+        'okta.users.read',
+        'okta.users.manage',
+        'okta.groups.read',
+        'okta.groups.manage',
+        'okta.logs.read',
+      ],
+    }),
     [EMULATOR_CONNECTIONS.web]: await webApp('web', EMULATOR_CONNECTIONS.web),
     [EMULATOR_CONNECTIONS.webDpop]: await webApp('web-dpop', EMULATOR_CONNECTIONS.webDpop, { dpop: true }),
     [EMULATOR_CONNECTIONS.ssws]: {

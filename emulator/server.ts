@@ -17,6 +17,8 @@ import { writeOrg, type OrgDescription } from './org.js';
 import { createRateLimiter, RateLimitFamilies, type RateLimitFamily } from './rate-limits.js';
 import { RequestLog } from './request-log.js';
 import { openStore } from './store.js';
+import { EventHooks } from './event-hooks.js';
+import { SystemLog } from './system-log.js';
 import { ensureTls } from './tls.js';
 
 /** Options of {@link startEmulator}. */
@@ -110,10 +112,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     apiToken: credentials.apiToken,
     nonces: dpopNonces,
   });
+  const systemLog = new SystemLog(store);
+  const eventHooks = new EventHooks(`https://${domain}`, systemLog);
   const managementApi = createManagementApi({
     store,
     authenticate,
     rateLimits,
+    systemLog,
+    eventHooks,
     behaviour: options.nonMemberRemoval ? { nonMemberRemoval: options.nonMemberRemoval } : {},
   });
   const faults = new FaultInjector();

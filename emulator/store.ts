@@ -124,6 +124,20 @@ export type OrgStore = {
   addSession(session: SessionRecord): void;
   /** Ends every session of a user; returns how many there were. */
   revokeUserSessions(userId: string): number;
+  /** Appends a System Log event (Okta's `LogEvent` object); returns its position in the log. */
+  appendLogEvent(event: Record<string, unknown>): number;
+  /**
+   * System Log events after position `afterSeq` (ascending) or before it (descending; 0 means from the
+   * newest) that satisfy `match`, at most `limit`.
+   */
+  scanLogEvents(
+    afterSeq: number,
+    limit: number,
+    order: 'ASCENDING' | 'DESCENDING',
+    match?: (event: Record<string, unknown>) => boolean,
+  ): Page<Record<string, unknown>>;
+  /** The position of the newest System Log event, 0 when there is none. */
+  lastLogEventSeq(): number;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   /** Empties the org, keeping only the built-in "Everyone" group. */
@@ -187,6 +201,10 @@ CREATE TABLE IF NOT EXISTS user_sessions (
   session TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions(user_id);
+CREATE TABLE IF NOT EXISTS log_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event TEXT NOT NULL
+);
 `;
 
 type UserRow = {
@@ -320,6 +338,14 @@ export function openStore(options: StoreOptions): OrgStore {
     sessionById: db.prepare<[string], { session: string }>('SELECT session FROM user_sessions WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO user_sessions (id, user_id, session) VALUES (?, ?, ?)'),
     deleteSessions: db.prepare('DELETE FROM user_sessions WHERE user_id = ?'),
+    insertLogEvent: db.prepare('INSERT INTO log_events (event) VALUES (?)'),
+    logEventsAfter: db.prepare<[number], { seq: number; event: string }>(
+      'SELECT seq, event FROM log_events WHERE seq > ? ORDER BY seq',
+    ),
+    logEventsBefore: db.prepare<[number], { seq: number; event: string }>(
+      'SELECT seq, event FROM log_events WHERE seq < ? ORDER BY seq DESC',
+    ),
+    lastLogEvent: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM log_events'),
     counts: db.prepare<[], { users: number; groups: number; memberships: number }>(
       `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM groups) AS groups,
          (SELECT COUNT(*) FROM memberships) AS memberships`,
@@ -336,7 +362,7 @@ export function openStore(options: StoreOptions): OrgStore {
   function clear(): void {
     db.exec(
       'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM users; ' +
-        'DELETE FROM groups; DELETE FROM sqlite_sequence;',
+        'DELETE FROM groups; DELETE FROM log_events; DELETE FROM sqlite_sequence;',
     );
   }
 
@@ -462,6 +488,18 @@ export function openStore(options: StoreOptions): OrgStore {
     },
     addSession: (session) => void q.insertSession.run(session.id, session.userId, JSON.stringify(session)),
     revokeUserSessions: (userId) => q.deleteSessions.run(userId).changes,
+    appendLogEvent: (event) => Number(q.insertLogEvent.run(JSON.stringify(event)).lastInsertRowid),
+    scanLogEvents: (afterSeq, limit, order, match) =>
+      scan(
+        order === 'ASCENDING'
+          ? q.logEventsAfter.iterate(afterSeq)
+          : q.logEventsBefore.iterate(afterSeq === 0 ? Number.MAX_SAFE_INTEGER : afterSeq),
+        (r) => JSON.parse(r.event) as Record<string, unknown>,
+        (r) => r.seq,
+        limit,
+        match,
+      ),
+    lastLogEventSeq: () => q.lastLogEvent.get()?.seq ?? 0,
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {

@@ -6,3 +6,4 @@ export type { OktaSession } from '../common/session.js';
 export type { OktaUser, OktaUserStatus } from '../common/contract.js';
 export { pinned } from './versioning.js';
 export * from './onboarding.js';
+export * from './follow-system-log.js';

@@ -1,10 +1,12 @@
 import {
   ApplicationFailure,
+  condition,
   patched,
   proxyActivities,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import { z } from 'zod';
 import type { OktaActivities, OktaActivityName, OktaUser } from '../common/contract.js';
 import type { Page } from '../common/actions.js';
@@ -40,6 +42,7 @@ const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
   'oktaUsersGroups',
   'oktaGroupsList',
   'oktaGroupsMembers',
+  'oktaLogsQuery',
 ]);
 
 /** Where a new session is visible (DESIGN section 3). */
@@ -382,6 +385,63 @@ const groups = {
   memberPages: (options: Parameters<typeof groupMembersPage>[0]) => pages(groupMembersPage, options),
 };
 
+const logsQueryPage = defineAction('okta.logs.queryPage', 'oktaLogsQueryPage', A.LogsQueryPageInputSchema);
+const logsPoll = defineAction('okta.logs.poll', 'oktaLogsPoll', A.LogsPollInputSchema);
+
+/** Options of {@link okta.logs.follow}: a poll's, plus how to wait and when to stop. */
+export type FollowLogOptions = Parameters<typeof logsPoll>[0] & {
+  /** How long to wait after a poll that found nothing new (default 30 s; Okta asks for no less than a few). */
+  pollInterval?: Duration;
+  /** Return after this many polls, with the cursor: continue-as-new then, to keep history short. */
+  maxPages?: number;
+  /** Checked before each poll: return the cursor as soon as it is true (a stop signal). */
+  stop?: () => boolean;
+};
+
+/**
+ * Follows the System Log from `since` (or from `cursor`), calling `onEvent` for each event in order, and
+ * returns the cursor to continue from. The cursor moves past a page only after `onEvent` returned for
+ * every event of it, and it lives in workflow state: after a worker restart the workflow replays to the
+ * same place, so no event is lost or handled twice. Pass the cursor to `continueAsNew` every few hundred
+ * pages (see the `followSystemLog` sample).
+ */
+async function follow(
+  options: FollowLogOptions,
+  onEvent: (event: A.OktaLogEvent) => Promise<void> | void,
+): Promise<{ cursor?: string }> {
+  const { pollInterval = '30 seconds', maxPages, stop, ...pollOptions } = options;
+  let cursor = pollOptions.cursor;
+  let pages = 0;
+  while (!stop?.() && (maxPages === undefined || pages < maxPages)) {
+    const page = await logsPoll({ ...pollOptions, cursor });
+    for (const event of page.events) await onEvent(event);
+    cursor = page.cursor;
+    pages++;
+    if (page.events.length === 0) await condition(() => stop?.() ?? false, pollInterval);
+  }
+  return { cursor };
+}
+
+const logs = {
+  /**
+   * System Log events in a window (`since`, `until`: ISO 8601; `until` defaults to now), filtered by
+   * `filter` and `q`, up to `limit` (default 200, at most 1,000). Needs the `okta.logs.read` scope.
+   *
+   * @example
+   * ```ts
+   * const { items } = await okta.logs.query({ session: 'okta', since, filter: 'eventType eq "user.lifecycle.deactivate"' });
+   * ```
+   */
+  query: defineAction('okta.logs.query', 'oktaLogsQuery', A.LogsQueryInputSchema),
+  /** One page of a System Log query; see {@link okta.logs.pages} to iterate. */
+  queryPage: logsQueryPage,
+  /** Every page of a System Log query, one activity per page. */
+  pages: (options: Parameters<typeof logsQueryPage>[0]) => pages(logsQueryPage, options),
+  /** One poll: the events after `cursor` (or from `since`) and the next cursor, always set. */
+  poll: logsPoll,
+  follow,
+};
+
 /** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
 const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
 
@@ -400,5 +460,6 @@ export const okta = {
   session,
   users: users as typeof users & LifecycleShorthands,
   groups,
+  logs,
   request,
 } as const;

@@ -11,6 +11,7 @@ export const OKTA_SCOPES = [
   'okta.users.manage',
   'okta.groups.read',
   'okta.groups.manage',
+  'okta.logs.read',
 ] as const;
 export type OktaScope = (typeof OKTA_SCOPES)[number];
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.js';
 import { readBody, sendJson } from '../http.js';
@@ -23,6 +24,10 @@ import { groupRoutes } from './groups.js';
 import { credentialRoutes } from './credentials.js';
 import { factorRoutes } from './factors.js';
 import { sessionRoutes } from './sessions.js';
+import { logRoutes } from './logs.js';
+import { eventHookRoutes } from './event-hooks.js';
+import type { EventHooks } from '../event-hooks.js';
+import { SystemLog, callerActor, logEvent, observeChanges, type LogEvent } from '../system-log.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,6 +38,8 @@ const routes: Route[] = [
   ...factorRoutes,
   ...sessionRoutes,
   ...groupRoutes,
+  ...logRoutes,
+  ...eventHookRoutes,
 ];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 
@@ -106,8 +113,13 @@ export function createManagementApi(deps: {
   rateLimits: RateLimiter;
   /** Where Okta's answers vary, which one the org gives; Okta's documented ones by default. */
   behaviour?: Partial<ManagementBehaviour>;
+  /** The org's System Log (shared with event hooks); one over `store` when omitted. */
+  systemLog?: SystemLog;
+  /** The org's event hooks; without them `/api/v1/eventHooks` answers 404. */
+  eventHooks?: EventHooks;
 }): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { store, authenticate, rateLimits } = deps;
+  const systemLog = deps.systemLog ?? new SystemLog(store);
   const behaviour: ManagementBehaviour = { ...DEFAULT_MANAGEMENT_BEHAVIOUR, ...deps.behaviour };
   return async (req, res, url) => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -145,11 +157,32 @@ export function createManagementApi(deps: {
         });
       }
       const body = parseJson(raw);
-      const result: HandlerResult = store.transaction(() =>
-        route.handle({ store, behaviour, url, origin, params, body, now: new Date() }),
-      );
+      const now = new Date();
+      let events: LogEvent[] = [];
+      const ctx = { store, behaviour, url, origin, params, body, now, eventHooks: deps.eventHooks };
+      const result: HandlerResult = route.async
+        ? await route.handle(ctx)
+        : store.transaction(() => {
+            const changes = observeChanges(store, route.operationId, params);
+            const answer = route.handle(ctx) as HandlerResult;
+            // The System Log records what the request changed, in the same transaction.
+            const actor = callerActor(caller);
+            events = changes(answer).map((change) =>
+              logEvent({
+                ...change,
+                actor,
+                published: now,
+                requestId: randomUUID().replaceAll('-', ''),
+                requestUri: url.pathname,
+                clientId: caller.clientId,
+              }),
+            );
+            systemLog.append(events);
+            return answer;
+          });
       if (result.links) headers.Link = result.links;
       send(res, result.status, headers, result.body);
+      systemLog.publish(events);
     } catch (error) {
       if (error instanceof OktaApiError) {
         send(res, error.status, { ...headers, ...error.headers }, error.toBody());

@@ -1,3 +1,4 @@
+import type { EventHooks } from '../event-hooks.js';
 import type { OrgStore } from '../store.js';
 import type { OperationId } from './scopes.js';
 
@@ -22,6 +23,8 @@ export type RequestContext = {
   /** The parsed JSON body, or undefined when there was none. */
   body: unknown;
   now: Date;
+  /** The org's event hooks (absent in harnesses without them: those routes answer 404). */
+  eventHooks?: EventHooks;
 };
 
 /** What a handler answers; the dispatcher adds Okta's common headers. */
@@ -33,5 +36,7 @@ export type Route = {
   /** Path segments; `:name` captures one segment. */
   path: string;
   operationId: OperationId;
-  handle(ctx: RequestContext): HandlerResult;
+  /** Synchronous handlers run in one store transaction; `async` ones (calling out) outside any. */
+  handle(ctx: RequestContext): HandlerResult | Promise<HandlerResult>;
+  async?: true;
 };

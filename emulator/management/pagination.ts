@@ -8,7 +8,7 @@ function encodeCursor(seq: number): string {
 }
 
 /** Decodes an `after` cursor; 0 (the start) when absent; 400 E0000001 when it is not one of ours. */
-function decodeCursor(after: string | null): number {
+export function decodeCursor(after: string | null): number {
   if (after === null || after === '') return 0;
   const match = /^c1:(\d{1,15})$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
   if (!match) {

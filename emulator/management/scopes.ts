@@ -28,6 +28,13 @@ export const operationScopes = {
   listGroupUsers: 'okta.groups.read',
   assignUserToGroup: 'okta.groups.manage',
   unassignUserFromGroup: 'okta.groups.manage',
+  listLogEvents: 'okta.logs.read',
+  listEventHooks: 'okta.eventHooks.read',
+  createEventHook: 'okta.eventHooks.manage',
+  getEventHook: 'okta.eventHooks.read',
+  activateEventHook: 'okta.eventHooks.manage',
+  deactivateEventHook: 'okta.eventHooks.manage',
+  verifyEventHook: 'okta.eventHooks.manage',
 } as const;
 
 /** An operation id from Okta's spec, such as `listUsers`. */

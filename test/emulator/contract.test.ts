@@ -120,6 +120,41 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/reset_factors`);
   });
 
+  it('system log operations conform, success and error', async () => {
+    const login = `contract.log.${Date.now()}@example.org`;
+    const user = (await h.call('POST', '/api/v1/users?activate=false', { body: newUser(login) })).body as {
+      id: string;
+    };
+    await h.call('POST', `/api/v1/users/${user.id}/lifecycle/activate`);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const logs = await conform('GET', `/api/v1/logs?since=${since}&limit=5`);
+    expect((logs.body as { eventType: string }[]).map((e) => e.eventType)).toEqual(
+      expect.arrayContaining(['user.lifecycle.create', 'user.lifecycle.activate']),
+    );
+    await conform('GET', `/api/v1/logs?filter=${encodeURIComponent(`target.id eq "${user.id}"`)}`);
+    await conform('GET', '/api/v1/logs?sortOrder=DESCENDING&q=activate');
+    await conform('GET', '/api/v1/logs?since=yesterday');
+    await conform('GET', '/api/v1/logs', { auth: TOKENS.manage });
+  });
+
+  it('event hook operations conform, success and error', async () => {
+    const hook = (
+      await conform('POST', '/api/v1/eventHooks', {
+        body: {
+          name: 'Contract hook',
+          events: { type: 'EVENT_TYPE', items: ['user.lifecycle.deactivate'] },
+          channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'http://127.0.0.1:9/none' } },
+        },
+      })
+    ).body as { id: string };
+    await conform('POST', '/api/v1/eventHooks', { body: { name: '' } });
+    await conform('GET', '/api/v1/eventHooks');
+    await conform('GET', `/api/v1/eventHooks/${hook.id}`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/deactivate`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/activate`);
+    await conform('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/verify`);
+  });
+
   it('a 429 conforms to the spec’s rate-limit response', async () => {
     h.rateLimits.configure({ groups: 0 });
     const res = await conform('GET', '/api/v1/groups');

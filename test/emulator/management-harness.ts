@@ -4,6 +4,8 @@ import type { Authenticate } from '../../emulator/auth/authenticate.js';
 import { createManagementApi, type ManagementBehaviour } from '../../emulator/management/index.js';
 import { createRateLimiter, type RateLimitFamily, type RateLimiter } from '../../emulator/rate-limits.js';
 import { openStore, type OrgStore } from '../../emulator/store.js';
+import { EventHooks } from '../../emulator/event-hooks.js';
+import { SystemLog } from '../../emulator/system-log.js';
 
 /** The org domain the harness sends as `Host`, so links must be built from it. */
 export const ORG_HOST = 'companyabc.okta.com';
@@ -71,10 +73,13 @@ export async function startHarness(
     ...(options.users ? { seed: { users: options.users } } : {}),
   });
   const rateLimits = createRateLimiter(options.budgets);
+  const systemLog = new SystemLog(store);
   const api = createManagementApi({
     store,
     authenticate: stubAuthenticate,
     rateLimits,
+    systemLog,
+    eventHooks: new EventHooks(ORG_ORIGIN, systemLog),
     behaviour: options.behaviour,
   });
   const server: Server = createServer((req, res) => {

@@ -1,0 +1,171 @@
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListResult, LogPoll, OktaLogEvent } from '../../common/actions.js';
+import type { OktaSession } from '../../common/session.js';
+import type { createOktaActivities } from '../../activities/create-activities.js';
+import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
+import {
+  activityFailureOf,
+  newProfile,
+  startActionsHarness,
+  uniqueTaskQueue,
+  type ActionsHarness,
+} from './harness.js';
+import {
+  act,
+  collectEvents,
+  connectAudit,
+  doneSignal,
+  followSystemLog,
+  iterateLogPages,
+  receivedQuery,
+} from './logs-workflows.js';
+
+const workflowsPath = fileURLToPath(new URL('./logs-workflows.ts', import.meta.url));
+
+let h: ActionsHarness;
+let audit: OktaSession;
+let activities: ReturnType<typeof createOktaActivities>;
+let bundle: WorkflowBundle;
+beforeAll(async () => {
+  h = await startActionsHarness({
+    workflowsPath,
+    wrap: (a) => (activities = a),
+  });
+  audit = await h.execute<OktaSession>(connectAudit.name, []);
+  bundle = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [SESSION_INTERCEPTORS_MODULE],
+  });
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Creates an activated user with a password through the Management API: two events (create, activate). */
+async function createUser(tag: string): Promise<string> {
+  const res = await h.direct('POST', '/api/v1/users?activate=true', {
+    profile: newProfile(tag),
+    credentials: { password: { value: 'correct-horse-1' } },
+  });
+  return (res.body as { id: string }).id;
+}
+
+const logs = <R>(name: string, options: Record<string, unknown>) =>
+  h.execute<R>(act.name, [audit, name, options]);
+
+describe('okta.logs', () => {
+  it('queries the events of a window, filtered, up to a limit', async () => {
+    const since = new Date().toISOString();
+    const a = await createUser('log-a');
+    await createUser('log-b');
+    const all = await logs<ListResult<OktaLogEvent>>('logs.query', { since });
+    expect(all.items.map((e) => e.eventType)).toEqual([
+      'user.lifecycle.create',
+      'user.lifecycle.activate',
+      'user.lifecycle.create',
+      'user.lifecycle.activate',
+    ]);
+    const filtered = await logs<ListResult<OktaLogEvent>>('logs.query', {
+      since,
+      filter: `eventType eq "user.lifecycle.create" and target.id eq "${a}"`,
+    });
+    expect(filtered.items.map((e) => e.target?.[0]?.id)).toEqual([a]);
+    const bounded = await logs<ListResult<OktaLogEvent>>('logs.query', { since, limit: 3 });
+    expect(bounded).toMatchObject({ truncated: true, items: { length: 3 } });
+  });
+
+  it('iterates a query page by page, and the pages end', async () => {
+    const since = new Date().toISOString();
+    for (let i = 0; i < 3; i++) await createUser(`log-page${i}`);
+    const pages = await h.execute<string[][]>(iterateLogPages.name, [audit, { since, pageSize: 4 }]);
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    expect(new Set(pages.flat()).size).toBe(6);
+  });
+
+  it('polls: an empty poll keeps its place, and the next one returns only the new events', async () => {
+    const since = new Date().toISOString();
+    await createUser('log-poll1');
+    const first = await logs<LogPoll>('logs.poll', { since });
+    expect(first.events).toHaveLength(2);
+    const empty = await logs<LogPoll>('logs.poll', { cursor: first.cursor });
+    expect(empty).toEqual({ events: [], cursor: first.cursor });
+    const id = await createUser('log-poll2');
+    const next = await logs<LogPoll>('logs.poll', { cursor: empty.cursor });
+    expect(next.events.map((e) => e.target?.[0]?.id)).toEqual([id, id]);
+  });
+
+  it('fails with OktaForbidden on a session whose token lacks okta.logs.read', async () => {
+    const failure = await activityFailureOf(h.run('logs.query', {}));
+    expect(failure).toMatchObject({ type: 'OktaForbidden' });
+  });
+});
+
+describe('followSystemLog', () => {
+  it('signals every event exactly once across worker restarts and continue-as-new', async () => {
+    const taskQueue = uniqueTaskQueue('follow');
+    const startWorker = async () => {
+      const worker = await Worker.create({
+        connection: h.env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+        stickyQueueScheduleToStartTimeout: '1 second',
+      });
+      return { worker, running: worker.run() };
+    };
+    const since = new Date().toISOString();
+    const client = h.env.client;
+    const collectorId = `${taskQueue}-collector`;
+    let w = await startWorker();
+    const collector = await client.workflow.start(collectEvents, { taskQueue, workflowId: collectorId });
+    const follower = await client.workflow.start(followSystemLog, {
+      taskQueue,
+      workflowId: `${taskQueue}-follower`,
+      args: [
+        {
+          domain: 'companyabc.okta.com',
+          connection: 'okta-audit',
+          since,
+          pageSize: 2,
+          pagesPerRun: 3,
+          pollInterval: '200 milliseconds',
+          deliverTo: { workflowId: collectorId },
+        },
+      ],
+    });
+    const received = () => collector.query(receivedQuery);
+    const waitFor = async (count: number) => {
+      const deadline = Date.now() + 60_000;
+      while ((await received()).length < count && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+    };
+
+    for (let i = 0; i < 3; i++) await createUser(`follow-a${i}`);
+    await waitFor(2);
+    w.worker.shutdown();
+    await w.running;
+    for (let i = 0; i < 3; i++) await createUser(`follow-b${i}`);
+    w = await startWorker();
+    await waitFor(12);
+
+    const expected = (
+      await h.direct(
+        'GET',
+        `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(new Date().toISOString())}`,
+      )
+    ).body as OktaLogEvent[];
+    await new Promise((r) => setTimeout(r, 1000)); // time for a stray duplicate to arrive, if any
+    expect(await received()).toEqual(expected.map((e) => e.uuid));
+    expect(expected).toHaveLength(12);
+    const described = await client.workflow.getHandle(follower.workflowId).describe();
+    expect(described.runId).not.toBe(follower.firstExecutionRunId);
+
+    await client.workflow.getHandle(follower.workflowId).terminate('test done');
+    await collector.signal(doneSignal);
+    await collector.result();
+    w.worker.shutdown();
+    await w.running;
+  }, 120_000);
+});
