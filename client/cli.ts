@@ -506,6 +506,72 @@ function codecServerCommand(program: Command): void {
     });
 }
 
+const HooksServeOptionsSchema = z.object({
+  config: nonEmpty,
+  port,
+  host: nonEmpty,
+  keyFile: nonEmpty.optional(),
+});
+
+function hooksCommand(program: Command): void {
+  program
+    .command('hooks')
+    .description('Okta event hooks into Temporal.')
+    .command('serve')
+    .description(
+      'Receive Okta event hooks and start or signal workflows per event type, as the configuration file says ' +
+        "(answers Okta's verification, checks the hook secret, one workflow per event id). Temporal settings " +
+        `from the environment (TEMPORAL_ADDRESS, ...); payloads encrypted with ${CODEC_KEYS_ENV}.`,
+    )
+    .requiredOption(
+      '--config <file>',
+      'the routes and the secret reference (JSON; see the README, "Event hooks")',
+    )
+    .option('--port <n>', 'port to listen on; 0 picks a free one', '8780')
+    .option('--host <address>', 'address to listen on (put TLS termination in front for Okta)', '127.0.0.1')
+    .option(
+      '--key-file <file>',
+      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set`,
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, HooksServeOptionsSchema, raw);
+      const out = stdoutOf(command);
+      const { Client } = await import('@temporalio/client');
+      const { createDataConverter } = await import('../worker/data-converter.js');
+      const { connectToTemporal } = await import('./temporal-server.js');
+      const { loadEventHookConfig } = await import('./event-hook-config.js');
+      const { createEventHookReceiver } = await import('./event-hooks.js');
+      const interrupt = interruptSignal(out);
+      let target;
+      try {
+        const config = await loadEventHookConfig(resolve(opts.config));
+        const keys = await codecKeys(opts.keyFile, false);
+        target = await connectToTemporal({});
+        const client = new Client({
+          connection: target.connection,
+          namespace: target.namespace,
+          dataConverter: createDataConverter(keys),
+        });
+        const server = await createEventHookReceiver({ client, ...config }).listen({
+          host: opts.host,
+          port: opts.port,
+        });
+        writeLine(
+          out,
+          `Event hook receiver on http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${server.port}/ ` +
+            `for ${config.routes.map((r) => r.eventType).join(', ')} (Temporal ${target.address}). Ctrl-C stops it.`,
+        );
+        await interrupt.interrupted;
+        await server.close();
+      } catch (err) {
+        fail(command, err);
+      } finally {
+        interrupt.dispose();
+        await target?.close().catch(() => undefined);
+      }
+    });
+}
+
 /** The `temporal-okta` program with every command. */
 export async function createProgram(): Promise<Command> {
   const program = new Command('temporal-okta').description(
@@ -518,6 +584,7 @@ export async function createProgram(): Promise<Command> {
   registerDeploymentsCommands(program);
   emulatorCommand(program);
   codecServerCommand(program);
+  hooksCommand(program);
   return program;
 }
 
