@@ -4,6 +4,7 @@ import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '
 import { OktaErrorType } from '../common/errors.js';
 import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as apps from './actions/apps.js';
 import * as factors from './actions/factors.js';
 import * as groups from './actions/groups.js';
 import * as oneTime from './actions/one-time-values.js';
@@ -186,6 +187,15 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaGroupsRemoveUser: action('oktaGroupsRemoveUser', groups.removeUser),
     oktaGroupsMembers: action('oktaGroupsMembers', groups.members),
     oktaGroupsMembersPage: action('oktaGroupsMembersPage', groups.membersPage),
+    oktaAppsList: action('oktaAppsList', apps.list),
+    oktaAppsListPage: action('oktaAppsListPage', apps.listPageOfApps),
+    oktaAppsAssignUser: action('oktaAppsAssignUser', apps.assignUser),
+    oktaAppsRemoveUser: action('oktaAppsRemoveUser', apps.removeUser),
+    oktaAppsUsers: action('oktaAppsUsers', apps.users),
+    oktaAppsUsersPage: action('oktaAppsUsersPage', apps.usersPage),
+    oktaAppsAssignGroup: action('oktaAppsAssignGroup', apps.assignGroup),
+    oktaAppsRemoveGroup: action('oktaAppsRemoveGroup', apps.removeGroup),
+    oktaUsersAppLinks: action('oktaUsersAppLinks', apps.appLinks),
     oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }

@@ -267,3 +267,117 @@ export const GroupsFindByNameInputSchema = z.object({
   name: z.string().trim().min(1, 'must be the group name'),
 });
 export type GroupsFindByNameInput = z.input<typeof GroupsFindByNameInputSchema>;
+
+const appId = id("an app's id (0oa...)");
+
+export const AppsListInputSchema = z.object({
+  session,
+  /** Okta's `q`: apps whose label or name starts with it. */
+  q: z.string().min(1).optional(),
+  /** Okta's `filter`, e.g. `status eq "ACTIVE"` (`id`, `status`, `name`, ...). */
+  filter: z.string().min(1).optional(),
+  ...bounded,
+});
+export type AppsListInput = z.input<typeof AppsListInputSchema>;
+
+export const AppsListPageInputSchema = z.object({
+  session,
+  q: z.string().min(1).optional(),
+  filter: z.string().min(1).optional(),
+  cursor: paged.cursor,
+  /** Page size (Okta's maximum for apps is 200). */
+  pageSize: z.number().int().positive().max(200).optional(),
+});
+export type AppsListPageInput = z.input<typeof AppsListPageInputSchema>;
+
+export const AppsAssignUserInputSchema = z.object({
+  session,
+  app: appId,
+  user: userRef,
+  /** The user's app profile (app-specific attributes such as a role or a cost centre); default none. */
+  profile: z.looseObject({}).optional(),
+});
+export type AppsAssignUserInput = z.input<typeof AppsAssignUserInputSchema>;
+
+export const AppsRemoveUserInputSchema = z.object({ session, app: appId, user: userRef });
+export type AppsRemoveUserInput = z.input<typeof AppsRemoveUserInputSchema>;
+
+export const AppsUsersInputSchema = z.object({ session, app: appId, ...bounded });
+export type AppsUsersInput = z.input<typeof AppsUsersInputSchema>;
+
+export const AppsUsersPageInputSchema = z.object({
+  session,
+  app: appId,
+  cursor: paged.cursor,
+  /** Page size (Okta's maximum for app users is 500). */
+  pageSize: z.number().int().positive().max(500).optional(),
+});
+export type AppsUsersPageInput = z.input<typeof AppsUsersPageInputSchema>;
+
+export const AppsAssignGroupInputSchema = z.object({
+  session,
+  app: appId,
+  group: groupId,
+  /** Which group's profile wins for a user in several assigned groups (lower first); default the next. */
+  priority: z.number().int().min(0).optional(),
+  /** The app profile given to the group's members. */
+  profile: z.looseObject({}).optional(),
+});
+export type AppsAssignGroupInput = z.input<typeof AppsAssignGroupInputSchema>;
+
+export const AppsRemoveGroupInputSchema = z.object({ session, app: appId, group: groupId });
+export type AppsRemoveGroupInput = z.input<typeof AppsRemoveGroupInputSchema>;
+
+export const UserAppLinksInputSchema = z.object({ session, user: userRef });
+export type UserAppLinksInput = z.input<typeof UserAppLinksInputSchema>;
+
+/** An app instance as Okta returns it (`Application`), without `_links` and `_embedded`. */
+export interface OktaApp {
+  id: string;
+  /** Okta's app key: `bookmark`, `salesforce`, or the generated key of a custom app. */
+  name: string;
+  label: string;
+  /** `ACTIVE` or `INACTIVE`. */
+  status: string;
+  /** e.g. `SAML_2_0`, `OPENID_CONNECT`, `BOOKMARK`. */
+  signOnMode: string;
+  created: string;
+  lastUpdated: string;
+  settings?: Record<string, unknown>;
+  [attribute: string]: unknown;
+}
+
+/** A user's assignment to an app (`AppUser`), without `_links`, `_embedded` and any password. */
+export interface OktaAppUser {
+  /** The Okta user's id. */
+  id: string;
+  /** `USER` for a direct assignment, `GROUP` for one through a group. */
+  scope: 'USER' | 'GROUP';
+  status: string;
+  created: string;
+  lastUpdated: string;
+  /** The app profile. */
+  profile: Record<string, unknown>;
+  /** The user name in the app, when the app keeps one. */
+  userName?: string;
+}
+
+/** A group's assignment to an app (`ApplicationGroupAssignment`), without `_links`. */
+export interface OktaAppGroupAssignment {
+  /** The group's id. */
+  id: string;
+  priority?: number;
+  profile?: Record<string, unknown>;
+  lastUpdated: string;
+}
+
+/** One app on a user's dashboard (`AssignedAppLink`). */
+export interface OktaAppLink {
+  appInstanceId: string;
+  appName: string;
+  label: string;
+  linkUrl: string;
+  hidden?: boolean;
+  appAssignmentId?: string;
+  [attribute: string]: unknown;
+}

@@ -120,6 +120,24 @@ export interface OktaActivities {
   oktaGroupsRemoveUser(input: A.GroupMembershipInput): Promise<void>;
   oktaGroupsMembers(input: A.GroupMembersInput): Promise<A.ListResult<OktaUser>>;
   oktaGroupsMembersPage(input: A.GroupMembersPageInput): Promise<A.Page<OktaUser>>;
+  /** Lists or searches apps (`q`, `filter`), following pages up to `limit`. */
+  oktaAppsList(input: A.AppsListInput): Promise<A.ListResult<A.OktaApp>>;
+  /** One page of apps; pass the returned cursor back for the next. */
+  oktaAppsListPage(input: A.AppsListPageInput): Promise<A.Page<A.OktaApp>>;
+  /** Assigns a user to an app with an app profile; assigning again is a success (the profile is set). */
+  oktaAppsAssignUser(input: A.AppsAssignUserInput): Promise<A.OktaAppUser>;
+  /** Removes a user's direct assignment; a user not assigned is a success. */
+  oktaAppsRemoveUser(input: A.AppsRemoveUserInput): Promise<void>;
+  /** An app's users (direct and through groups), up to `limit`. */
+  oktaAppsUsers(input: A.AppsUsersInput): Promise<A.ListResult<A.OktaAppUser>>;
+  /** One page of an app's users. */
+  oktaAppsUsersPage(input: A.AppsUsersPageInput): Promise<A.Page<A.OktaAppUser>>;
+  /** Assigns a group to an app (Okta's PUT: assigning again is a success). */
+  oktaAppsAssignGroup(input: A.AppsAssignGroupInput): Promise<A.OktaAppGroupAssignment>;
+  /** Removes a group's assignment; a group not assigned is a success. */
+  oktaAppsRemoveGroup(input: A.AppsRemoveGroupInput): Promise<void>;
+  /** The apps on a user's dashboard: every app assigned directly or through a group. */
+  oktaUsersAppLinks(input: A.UserAppLinksInput): Promise<A.OktaAppLink[]>;
   /** Any Management API call with the session's authorisation. */
   oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }

@@ -40,6 +40,8 @@ const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
   'oktaUsersGroups',
   'oktaGroupsList',
   'oktaGroupsMembers',
+  'oktaAppsList',
+  'oktaAppsUsers',
 ]);
 
 /** Where a new session is visible (DESIGN section 3). */
@@ -343,6 +345,8 @@ const users = {
   groups: defineAction('okta.users.groups', 'oktaUsersGroups', A.UserGroupsInputSchema),
   /** Every page of a user listing, one activity per page. */
   pages: (options: Parameters<typeof listUsersPage>[0]) => pages(listUsersPage, options),
+  /** The apps on the user's dashboard: one link per app assigned directly or through a group. */
+  appLinks: defineAction('okta.users.appLinks', 'oktaUsersAppLinks', A.UserAppLinksInputSchema),
 };
 for (const op of Object.keys(A.UserLifecycleOperation) as (keyof typeof A.UserLifecycleOperation)[]) {
   // okta.users.activate({ user }), okta.users.suspend({ user }), ...: shorthands for lifecycle.
@@ -382,6 +386,39 @@ const groups = {
   memberPages: (options: Parameters<typeof groupMembersPage>[0]) => pages(groupMembersPage, options),
 };
 
+const listAppsPage = defineAction('okta.apps.listPage', 'oktaAppsListPage', A.AppsListPageInputSchema);
+const appUsersPage = defineAction('okta.apps.usersPage', 'oktaAppsUsersPage', A.AppsUsersPageInputSchema);
+
+const apps = {
+  /**
+   * Lists apps, or searches them by label or name prefix (`q`) or a `filter`, up to `limit`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await okta.apps.list({ session: 'okta', q: 'Salesforce' });
+   * ```
+   */
+  list: defineAction('okta.apps.list', 'oktaAppsList', A.AppsListInputSchema),
+  /** One page of apps; see {@link okta.apps.pages} to iterate. */
+  listPage: listAppsPage,
+  /** Every page of an app listing, one activity per page. */
+  pages: (options: Parameters<typeof listAppsPage>[0]) => pages(listAppsPage, options),
+  /** Assigns a user (id or login) to an app with an optional app profile; safe to retry. */
+  assignUser: defineAction('okta.apps.assignUser', 'oktaAppsAssignUser', A.AppsAssignUserInputSchema),
+  /** Removes a user's direct assignment; a user not assigned is a success. */
+  removeUser: defineAction('okta.apps.removeUser', 'oktaAppsRemoveUser', A.AppsRemoveUserInputSchema),
+  /** An app's users, assigned directly (`scope: USER`) or through a group (`GROUP`), up to `limit`. */
+  users: defineAction('okta.apps.users', 'oktaAppsUsers', A.AppsUsersInputSchema),
+  /** One page of an app's users. */
+  usersPage: appUsersPage,
+  /** Every page of an app's users, one activity per page. */
+  userPages: (options: Parameters<typeof appUsersPage>[0]) => pages(appUsersPage, options),
+  /** Assigns a group to an app (its members get the app); assigning again is a success. */
+  assignGroup: defineAction('okta.apps.assignGroup', 'oktaAppsAssignGroup', A.AppsAssignGroupInputSchema),
+  /** Removes a group's assignment; a group not assigned is a success. */
+  removeGroup: defineAction('okta.apps.removeGroup', 'oktaAppsRemoveGroup', A.AppsRemoveGroupInputSchema),
+};
+
 /** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
 const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
 
@@ -400,5 +437,6 @@ export const okta = {
   session,
   users: users as typeof users & LifecycleShorthands,
   groups,
+  apps,
   request,
 } as const;

@@ -23,6 +23,7 @@ import { groupRoutes } from './groups.js';
 import { credentialRoutes } from './credentials.js';
 import { factorRoutes } from './factors.js';
 import { sessionRoutes } from './sessions.js';
+import { appRoutes } from './apps.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,6 +34,7 @@ const routes: Route[] = [
   ...factorRoutes,
   ...sessionRoutes,
   ...groupRoutes,
+  ...appRoutes,
 ];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 

@@ -28,6 +28,17 @@ export const operationScopes = {
   listGroupUsers: 'okta.groups.read',
   assignUserToGroup: 'okta.groups.manage',
   unassignUserFromGroup: 'okta.groups.manage',
+  listApplications: 'okta.apps.read',
+  getApplication: 'okta.apps.read',
+  listApplicationUsers: 'okta.apps.read',
+  assignUserToApplication: 'okta.apps.manage',
+  getApplicationUser: 'okta.apps.read',
+  unassignUserFromApplication: 'okta.apps.manage',
+  listApplicationGroupAssignments: 'okta.apps.read',
+  getApplicationGroupAssignment: 'okta.apps.read',
+  assignGroupToApplication: 'okta.apps.manage',
+  unassignApplicationFromGroup: 'okta.apps.manage',
+  listAppLinks: 'okta.users.read',
 } as const;
 
 /** An operation id from Okta's spec, such as `listUsers`. */

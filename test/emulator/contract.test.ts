@@ -120,6 +120,46 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('POST', `/api/v1/users/${signedIn.id}/lifecycle/reset_factors`);
   });
 
+  it('apps operations conform, success and error', async () => {
+    const apps = await conform('GET', '/api/v1/apps?limit=2');
+    expect((apps.body as unknown[]).length).toBe(2);
+    const [bookmark] = (await conform('GET', '/api/v1/apps?q=intra')).body as { id: string }[];
+    const [saml] = (await conform('GET', '/api/v1/apps?q=Sales')).body as { id: string }[];
+    await conform('GET', `/api/v1/apps?filter=${encodeURIComponent('status eq "ACTIVE"')}`);
+    await conform('GET', `/api/v1/apps/${bookmark!.id}`);
+    await conform('GET', `/api/v1/apps/${saml!.id}`);
+    await conform('GET', '/api/v1/apps/0oaDoesNotExist000000');
+    await conform('GET', '/api/v1/apps', { auth: TOKENS.readOnly });
+    const [user] = (await h.call('GET', '/api/v1/users?limit=1')).body as { id: string }[];
+    const group = (
+      await h.call('POST', '/api/v1/groups', { body: { profile: { name: `Apps ${Date.now()}` } } })
+    ).body as { id: string };
+    const assigned = await conform('POST', `/api/v1/apps/${saml!.id}/users`, {
+      body: { id: user!.id, scope: 'USER', profile: { role: 'Analyst' } },
+    });
+    expect(assigned).toMatchObject({ status: 200, body: { id: user!.id, scope: 'USER' } });
+    await conform('POST', `/api/v1/apps/${saml!.id}/users`, { body: { id: '00uDoesNotExist00000' } });
+    await conform('POST', `/api/v1/apps/${saml!.id}/users`, { body: { profile: {} } });
+    await conform('GET', `/api/v1/apps/${saml!.id}/users/${user!.id}`);
+    await conform('GET', `/api/v1/apps/${saml!.id}/users?limit=1`);
+    const links = await conform('GET', `/api/v1/users/${user!.id}/appLinks`);
+    expect((links.body as { appInstanceId: string }[]).map((l) => l.appInstanceId)).toContain(saml!.id);
+    await conform('GET', '/api/v1/users/00uDoesNotExist00000/appLinks');
+    expect((await conform('DELETE', `/api/v1/apps/${saml!.id}/users/${user!.id}`)).status).toBe(204);
+    expect((await conform('DELETE', `/api/v1/apps/${saml!.id}/users/${user!.id}`)).status).toBe(404);
+    await conform('GET', `/api/v1/apps/${saml!.id}/users/${user!.id}`);
+    const put = await conform('PUT', `/api/v1/apps/${saml!.id}/groups/${group.id}`, {
+      body: { priority: 3 },
+    });
+    expect(put).toMatchObject({ status: 200, body: { id: group.id, priority: 3 } });
+    await conform('PUT', `/api/v1/apps/${saml!.id}/groups/00gDoesNotExist00000`, { body: {} });
+    await conform('PUT', `/api/v1/apps/${saml!.id}/groups/${group.id}`, { body: { priority: -1 } });
+    await conform('GET', `/api/v1/apps/${saml!.id}/groups/${group.id}`);
+    await conform('GET', `/api/v1/apps/${saml!.id}/groups?limit=1`);
+    await conform('DELETE', `/api/v1/apps/${saml!.id}/groups/${group.id}`);
+    await conform('DELETE', `/api/v1/apps/${saml!.id}/groups/${group.id}`);
+  });
+
   it('a 429 conforms to the spec’s rate-limit response', async () => {
     h.rateLimits.configure({ groups: 0 });
     const res = await conform('GET', '/api/v1/groups');
