@@ -6,6 +6,7 @@ import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
 import * as apps from './actions/apps.js';
 import * as factors from './actions/factors.js';
+import * as groupRules from './actions/group-rules.js';
 import * as groups from './actions/groups.js';
 import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
@@ -196,6 +197,12 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaAppsAssignGroup: action('oktaAppsAssignGroup', apps.assignGroup),
     oktaAppsRemoveGroup: action('oktaAppsRemoveGroup', apps.removeGroup),
     oktaUsersAppLinks: action('oktaUsersAppLinks', apps.appLinks),
+    oktaGroupRulesCreate: action('oktaGroupRulesCreate', groupRules.create),
+    oktaGroupRulesList: action('oktaGroupRulesList', groupRules.list),
+    oktaGroupRulesGet: action('oktaGroupRulesGet', groupRules.get),
+    oktaGroupRulesActivate: action('oktaGroupRulesActivate', groupRules.activate),
+    oktaGroupRulesDeactivate: action('oktaGroupRulesDeactivate', groupRules.deactivate),
+    oktaGroupRulesDelete: action('oktaGroupRulesDelete', groupRules.remove),
     oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }

@@ -381,3 +381,53 @@ export interface OktaAppLink {
   appAssignmentId?: string;
   [attribute: string]: unknown;
 }
+
+const ruleId = id("a group rule's id (0pr...)");
+
+export const GroupRulesCreateInputSchema = z.object({
+  session,
+  /** The rule's name, unique in the org (1 to 50 characters). */
+  name: z.string().trim().min(1, 'must be the rule name').max(50, 'must be at most 50 characters'),
+  /** An Okta expression on the user, e.g. `user.department=="Engineering"`. */
+  expression: z.string().trim().min(1, 'must be an Okta expression such as user.department=="Sales"'),
+  /** The groups the rule puts matching users in. */
+  groupIds: z.array(groupId).min(1, 'must name at least one group'),
+  /** Users the rule never applies to. */
+  excludeUserIds: z.array(z.string().trim().min(1)).optional(),
+  /** Activate the rule once created (Okta creates rules INACTIVE); default false. */
+  activate: z.boolean().default(false),
+});
+export type GroupRulesCreateInput = z.input<typeof GroupRulesCreateInputSchema>;
+
+export const GroupRulesListInputSchema = z.object({
+  session,
+  /** Okta's `search`: a keyword of the rule names. */
+  search: z.string().min(1).optional(),
+  ...bounded,
+});
+export type GroupRulesListInput = z.input<typeof GroupRulesListInputSchema>;
+
+export const GroupRuleInputSchema = z.object({ session, rule: ruleId });
+export type GroupRuleInput = z.input<typeof GroupRuleInputSchema>;
+
+export const GroupRulesDeleteInputSchema = z.object({
+  session,
+  rule: ruleId,
+  /** Okta's `removeUsers`: also take out of the groups the users the rule put there (default false). */
+  removeUsers: z.boolean().default(false),
+});
+export type GroupRulesDeleteInput = z.input<typeof GroupRulesDeleteInputSchema>;
+
+/** A group rule as Okta returns it (`GroupRule`), in the shape actions return it. */
+export interface OktaGroupRule {
+  id: string;
+  name: string;
+  /** `ACTIVE`, `INACTIVE`, or `INVALID` (a group it assigns was deleted). */
+  status: string;
+  /** The Okta expression users are matched with. */
+  expression: string;
+  groupIds: string[];
+  excludeUserIds: string[];
+  created: string;
+  lastUpdated: string;
+}

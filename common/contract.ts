@@ -138,6 +138,20 @@ export interface OktaActivities {
   oktaAppsRemoveGroup(input: A.AppsRemoveGroupInput): Promise<void>;
   /** The apps on a user's dashboard: every app assigned directly or through a group. */
   oktaUsersAppLinks(input: A.UserAppLinksInput): Promise<A.OktaAppLink[]>;
+  /**
+   * Creates a group rule (INACTIVE, or activated on request); returns the rule an earlier attempt created
+   * when name and definition match.
+   */
+  oktaGroupRulesCreate(input: A.GroupRulesCreateInput): Promise<A.OktaGroupRule>;
+  /** Lists group rules (`search` on names), following pages up to `limit`. */
+  oktaGroupRulesList(input: A.GroupRulesListInput): Promise<A.ListResult<A.OktaGroupRule>>;
+  oktaGroupRulesGet(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Activates a rule; an active rule stays active. */
+  oktaGroupRulesActivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Deactivates a rule; an inactive rule stays inactive. */
+  oktaGroupRulesDeactivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Deactivates a rule if needed, then deletes it; a rule already gone counts as deleted. */
+  oktaGroupRulesDelete(input: A.GroupRulesDeleteInput): Promise<A.DeleteResult>;
   /** Any Management API call with the session's authorisation. */
   oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }

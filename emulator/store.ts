@@ -103,6 +103,18 @@ export type AppGroupRecord = {
   lastUpdated: string;
 };
 
+/** A group rule (Okta's `GroupRule`, the fields the emulator keeps); its expression is never evaluated. */
+export type GroupRuleRecord = {
+  id: string;
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  expression: { type: string; value: string };
+  excludedUserIds: string[];
+  groupIds: string[];
+  created: string;
+  lastUpdated: string;
+};
+
 /** One page of a scan in insertion order. `nextSeq` is set while more matching records remain. */
 export type Page<T> = { items: T[]; nextSeq?: number };
 
@@ -195,6 +207,16 @@ export type OrgStore = {
   unassignAppGroup(appId: string, groupId: string): boolean;
   /** The apps a user is assigned, directly or through a group, in creation order. */
   userApps(userId: string): AppRecord[];
+  /** Group rules after `afterSeq` in creation order that satisfy `match`, at most `limit`. */
+  scanGroupRules(
+    afterSeq: number,
+    limit: number,
+    match?: (rule: GroupRuleRecord) => boolean,
+  ): Page<GroupRuleRecord>;
+  getGroupRule(id: string): GroupRuleRecord | undefined;
+  /** Stores a new rule or replaces the one with the same id. */
+  putGroupRule(rule: GroupRuleRecord): GroupRuleRecord;
+  deleteGroupRule(id: string): boolean;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   /** Empties the org, keeping only the built-in "Everyone" group. */
@@ -270,6 +292,11 @@ CREATE TABLE IF NOT EXISTS app_users (
   created TEXT NOT NULL,
   last_updated TEXT NOT NULL,
   PRIMARY KEY (app_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS group_rules (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  rule TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS app_groups (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -481,6 +508,14 @@ export function openStore(options: StoreOptions): OrgStore {
                     WHERE ag.app_id = a.id AND m.user_id = ?)
        ORDER BY a.seq`,
     ),
+    rulesAfter: db.prepare<[number], { seq: number; rule: string }>(
+      'SELECT seq, rule FROM group_rules WHERE seq > ? ORDER BY seq',
+    ),
+    ruleById: db.prepare<[string], { rule: string }>('SELECT rule FROM group_rules WHERE id = ?'),
+    upsertRule: db.prepare(
+      'INSERT INTO group_rules (id, rule) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule',
+    ),
+    deleteRule: db.prepare('DELETE FROM group_rules WHERE id = ?'),
     counts: db.prepare<[], { users: number; groups: number; memberships: number }>(
       `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM groups) AS groups,
          (SELECT COUNT(*) FROM memberships) AS memberships`,
@@ -497,7 +532,7 @@ export function openStore(options: StoreOptions): OrgStore {
   function clear(): void {
     db.exec(
       'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM app_users; ' +
-        'DELETE FROM app_groups; DELETE FROM apps; DELETE FROM users; DELETE FROM groups; ' +
+        'DELETE FROM app_groups; DELETE FROM apps; DELETE FROM group_rules; DELETE FROM users; DELETE FROM groups; ' +
         'DELETE FROM sqlite_sequence;',
     );
   }
@@ -679,6 +714,23 @@ export function openStore(options: StoreOptions): OrgStore {
     },
     unassignAppGroup: (appId, groupId) => q.deleteAppGroup.run(appId, groupId).changes > 0,
     userApps: (userId) => q.userApps.all(userId, userId).map(toApp),
+    scanGroupRules: (afterSeq, limit, match) =>
+      scan(
+        q.rulesAfter.iterate(afterSeq),
+        (r) => JSON.parse(r.rule) as GroupRuleRecord,
+        (r) => r.seq,
+        limit,
+        match,
+      ),
+    getGroupRule(id) {
+      const row = q.ruleById.get(id);
+      return row && (JSON.parse(row.rule) as GroupRuleRecord);
+    },
+    putGroupRule(rule) {
+      q.upsertRule.run(rule.id, JSON.stringify(rule));
+      return rule;
+    },
+    deleteGroupRule: (id) => q.deleteRule.run(id).changes > 0,
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {

@@ -42,6 +42,7 @@ const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
   'oktaGroupsMembers',
   'oktaAppsList',
   'oktaAppsUsers',
+  'oktaGroupRulesList',
 ]);
 
 /** Where a new session is visible (DESIGN section 3). */
@@ -419,6 +420,29 @@ const apps = {
   removeGroup: defineAction('okta.apps.removeGroup', 'oktaAppsRemoveGroup', A.AppsRemoveGroupInputSchema),
 };
 
+const groupRules = {
+  /**
+   * Creates a group rule: users matching `expression` join `groupIds`. Okta creates rules INACTIVE;
+   * `activate: true` activates it too. Safe to retry (a rule with the same name and definition is returned).
+   *
+   * @example
+   * ```ts
+   * const rule = await okta.groupRules.create({ session: 'okta', name: 'Engineers',
+   *   expression: 'user.department=="Engineering"', groupIds: [engineering.id], activate: true });
+   * ```
+   */
+  create: defineAction('okta.groupRules.create', 'oktaGroupRulesCreate', A.GroupRulesCreateInputSchema),
+  /** Lists group rules (`search`: a keyword of their names) up to `limit`. */
+  list: defineAction('okta.groupRules.list', 'oktaGroupRulesList', A.GroupRulesListInputSchema),
+  get: defineAction('okta.groupRules.get', 'oktaGroupRulesGet', A.GroupRuleInputSchema),
+  /** Activates a rule; an active rule stays active. */
+  activate: defineAction('okta.groupRules.activate', 'oktaGroupRulesActivate', A.GroupRuleInputSchema),
+  /** Deactivates a rule; an inactive rule stays inactive. */
+  deactivate: defineAction('okta.groupRules.deactivate', 'oktaGroupRulesDeactivate', A.GroupRuleInputSchema),
+  /** Deactivates the rule if it is active, then deletes it; a rule already gone counts as deleted. */
+  delete: defineAction('okta.groupRules.delete', 'oktaGroupRulesDelete', A.GroupRulesDeleteInputSchema),
+};
+
 /** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
 const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
 
@@ -438,5 +462,6 @@ export const okta = {
   users: users as typeof users & LifecycleShorthands,
   groups,
   apps,
+  groupRules,
   request,
 } as const;

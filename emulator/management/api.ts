@@ -24,6 +24,7 @@ import { credentialRoutes } from './credentials.js';
 import { factorRoutes } from './factors.js';
 import { sessionRoutes } from './sessions.js';
 import { appRoutes } from './apps.js';
+import { groupRuleRoutes } from './group-rules.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,6 +34,8 @@ const routes: Route[] = [
   ...credentialRoutes,
   ...factorRoutes,
   ...sessionRoutes,
+  // Before the groups routes: `/api/v1/groups/rules` is not a group id.
+  ...groupRuleRoutes,
   ...groupRoutes,
   ...appRoutes,
 ];

@@ -39,6 +39,12 @@ export const operationScopes = {
   assignGroupToApplication: 'okta.apps.manage',
   unassignApplicationFromGroup: 'okta.apps.manage',
   listAppLinks: 'okta.users.read',
+  listGroupRules: 'okta.groups.read',
+  createGroupRule: 'okta.groups.manage',
+  getGroupRule: 'okta.groups.read',
+  deleteGroupRule: 'okta.groups.manage',
+  activateGroupRule: 'okta.groups.manage',
+  deactivateGroupRule: 'okta.groups.manage',
 } as const;
 
 /** An operation id from Okta's spec, such as `listUsers`. */

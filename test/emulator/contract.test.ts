@@ -160,6 +160,40 @@ describe('Management API responses conform to management-minimal.yaml', () => {
     await conform('DELETE', `/api/v1/apps/${saml!.id}/groups/${group.id}`);
   });
 
+  it('group rules operations conform, success and error', async () => {
+    const group = (
+      await h.call('POST', '/api/v1/groups', { body: { profile: { name: `Ruled ${Date.now()}` } } })
+    ).body as { id: string };
+    const request = (name: string, groupIds: string[] = [group.id]) => ({
+      type: 'group_rule',
+      name,
+      conditions: { expression: { type: 'urn:okta:expression:1.0', value: 'user.department=="Sales"' } },
+      actions: { assignUserToGroups: { groupIds } },
+    });
+    const name = `Sales ${Date.now()}`;
+    const created = await conform('POST', '/api/v1/groups/rules', { body: request(name) });
+    expect(created).toMatchObject({ status: 200, body: { status: 'INACTIVE', name } });
+    const id = (created.body as { id: string }).id;
+    await conform('POST', '/api/v1/groups/rules', { body: request(name) });
+    await conform('POST', '/api/v1/groups/rules', { body: request('x', ['00gDoesNotExist00000']) });
+    await conform('GET', '/api/v1/groups/rules?limit=1');
+    await conform('GET', `/api/v1/groups/rules?search=${encodeURIComponent(name)}`);
+    await conform('GET', `/api/v1/groups/rules/${id}`);
+    await conform('GET', '/api/v1/groups/rules/0prDoesNotExist00000');
+    await conform('GET', '/api/v1/groups/rules', { auth: TOKENS.usersOnly });
+    await conform('POST', `/api/v1/groups/rules/${id}/lifecycle/activate`);
+    await conform('POST', `/api/v1/groups/rules/${id}/lifecycle/activate`);
+    expect((await h.call('GET', `/api/v1/groups/rules/${id}`)).body).toMatchObject({ status: 'ACTIVE' });
+    // The spec declares no refusal for deleting an ACTIVE rule; the emulator's is Okta's error body.
+    const refused = await h.call('DELETE', `/api/v1/groups/rules/${id}`);
+    expect(refused).toMatchObject({ status: 400, body: { errorCode: 'E0000001' } });
+    expect(spec.validateSchema('Error', refused.body).valid).toBe(true);
+    await conform('POST', `/api/v1/groups/rules/${id}/lifecycle/deactivate`);
+    await conform('POST', '/api/v1/groups/rules/0prDoesNotExist00000/lifecycle/deactivate');
+    expect((await conform('DELETE', `/api/v1/groups/rules/${id}`)).status).toBe(202);
+    await conform('DELETE', `/api/v1/groups/rules/${id}`);
+  });
+
   it('a 429 conforms to the spec’s rate-limit response', async () => {
     h.rateLimits.configure({ groups: 0 });
     const res = await conform('GET', '/api/v1/groups');
