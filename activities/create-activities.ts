@@ -10,6 +10,7 @@ import * as groupRules from './actions/group-rules.js';
 import * as groups from './actions/groups.js';
 import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
+import * as roles from './actions/roles.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
 import { connect, findConnection } from './connect.js';
@@ -203,6 +204,12 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaGroupRulesActivate: action('oktaGroupRulesActivate', groupRules.activate),
     oktaGroupRulesDeactivate: action('oktaGroupRulesDeactivate', groupRules.deactivate),
     oktaGroupRulesDelete: action('oktaGroupRulesDelete', groupRules.remove),
+    oktaRolesAssignToUser: action('oktaRolesAssignToUser', roles.assignToUser),
+    oktaRolesAssignToGroup: action('oktaRolesAssignToGroup', roles.assignToGroup),
+    oktaRolesListForUser: action('oktaRolesListForUser', roles.listForUser),
+    oktaRolesListForGroup: action('oktaRolesListForGroup', roles.listForGroup),
+    oktaRolesRemoveFromUser: action('oktaRolesRemoveFromUser', roles.removeFromUser),
+    oktaRolesRemoveFromGroup: action('oktaRolesRemoveFromGroup', roles.removeFromGroup),
     oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }

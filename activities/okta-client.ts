@@ -268,12 +268,16 @@ export function mapOktaError(
     );
   }
   if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
+  if (status === 409) return fail(OktaErrorType.OktaConflict, text);
   if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
   return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
 }
 
-/** Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state. */
-const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000112']);
+/**
+ * Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state, a role
+ * already assigned (E0000090).
+ */
+const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000090', 'E0000112']);
 
 function isConflict(body: OktaErrorBody | undefined): boolean {
   if (!body?.errorCode) return false;

@@ -431,3 +431,50 @@ export interface OktaGroupRule {
   created: string;
   lastUpdated: string;
 }
+
+/**
+ * Okta's standard admin roles that the roles actions assign (`StandardRoleAssignmentSchema`, answered as
+ * `StandardRole`). Custom roles and the IAM-based standard roles go through `okta.request`.
+ */
+export const StandardRoleType = {
+  SUPER_ADMIN: 'SUPER_ADMIN',
+  ORG_ADMIN: 'ORG_ADMIN',
+  APP_ADMIN: 'APP_ADMIN',
+  USER_ADMIN: 'USER_ADMIN',
+  HELP_DESK_ADMIN: 'HELP_DESK_ADMIN',
+  READ_ONLY_ADMIN: 'READ_ONLY_ADMIN',
+  GROUP_MEMBERSHIP_ADMIN: 'GROUP_MEMBERSHIP_ADMIN',
+  REPORT_ADMIN: 'REPORT_ADMIN',
+  API_ACCESS_MANAGEMENT_ADMIN: 'API_ACCESS_MANAGEMENT_ADMIN',
+} as const;
+export type StandardRoleType = (typeof StandardRoleType)[keyof typeof StandardRoleType];
+
+const role = z.enum(StandardRoleType, {
+  error: `must be a standard role: ${Object.keys(StandardRoleType).join(', ')}`,
+});
+
+export const UserRoleInputSchema = z.object({ session, user: userRef, role });
+export type UserRoleInput = z.input<typeof UserRoleInputSchema>;
+
+export const GroupRoleInputSchema = z.object({ session, group: groupId, role });
+export type GroupRoleInput = z.input<typeof GroupRoleInputSchema>;
+
+export const UserRolesInputSchema = z.object({ session, user: userRef });
+export type UserRolesInput = z.input<typeof UserRolesInputSchema>;
+
+export const GroupRolesInputSchema = z.object({ session, group: groupId });
+export type GroupRolesInput = z.input<typeof GroupRolesInputSchema>;
+
+/** An admin role assignment as Okta returns it (`StandardRole`), without `_links`. */
+export interface OktaRoleAssignment {
+  /** The assignment's id (used to unassign it). */
+  id: string;
+  /** The role type, e.g. `USER_ADMIN`. */
+  type: string;
+  label: string;
+  status: string;
+  /** `USER` when assigned to the user itself, `GROUP` when through one of its groups. */
+  assignmentType: string;
+  created: string;
+  lastUpdated: string;
+}

@@ -152,6 +152,17 @@ export interface OktaActivities {
   oktaGroupRulesDeactivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
   /** Deactivates a rule if needed, then deletes it; a rule already gone counts as deleted. */
   oktaGroupRulesDelete(input: A.GroupRulesDeleteInput): Promise<A.DeleteResult>;
+  /** Assigns a standard admin role to a user; a role the user already holds is a success. */
+  oktaRolesAssignToUser(input: A.UserRoleInput): Promise<A.OktaRoleAssignment>;
+  /** Assigns a standard admin role to a group; a role the group already holds is a success. */
+  oktaRolesAssignToGroup(input: A.GroupRoleInput): Promise<A.OktaRoleAssignment>;
+  /** A user's admin roles: its own and those of its groups. */
+  oktaRolesListForUser(input: A.UserRolesInput): Promise<A.OktaRoleAssignment[]>;
+  oktaRolesListForGroup(input: A.GroupRolesInput): Promise<A.OktaRoleAssignment[]>;
+  /** Unassigns a role assigned to the user itself; a role not assigned is a success. */
+  oktaRolesRemoveFromUser(input: A.UserRoleInput): Promise<void>;
+  /** Unassigns a role from a group; a role not assigned is a success. */
+  oktaRolesRemoveFromGroup(input: A.GroupRoleInput): Promise<void>;
   /** Any Management API call with the session's authorisation. */
   oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }

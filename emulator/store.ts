@@ -115,6 +115,16 @@ export type GroupRuleRecord = {
   lastUpdated: string;
 };
 
+/** A standard admin role assigned to a user or a group (Okta's `StandardRole`, the fields kept). */
+export type RoleAssignmentRecord = {
+  id: string;
+  assigneeType: 'USER' | 'GROUP';
+  assigneeId: string;
+  /** A standard role type such as `USER_ADMIN`. */
+  type: string;
+  created: string;
+};
+
 /** One page of a scan in insertion order. `nextSeq` is set while more matching records remain. */
 export type Page<T> = { items: T[]; nextSeq?: number };
 
@@ -217,6 +227,17 @@ export type OrgStore = {
   /** Stores a new rule or replaces the one with the same id. */
   putGroupRule(rule: GroupRuleRecord): GroupRuleRecord;
   deleteGroupRule(id: string): boolean;
+  /**
+   * The roles assigned to a user or a group, in assignment order; for a user, with `viaGroups` also those
+   * assigned to the groups it belongs to.
+   */
+  roleAssignments(
+    assigneeType: 'USER' | 'GROUP',
+    assigneeId: string,
+    viaGroups?: boolean,
+  ): RoleAssignmentRecord[];
+  addRoleAssignment(role: RoleAssignmentRecord): RoleAssignmentRecord;
+  deleteRoleAssignment(assigneeType: 'USER' | 'GROUP', assigneeId: string, id: string): boolean;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   /** Empties the org, keeping only the built-in "Everyone" group. */
@@ -292,6 +313,15 @@ CREATE TABLE IF NOT EXISTS app_users (
   created TEXT NOT NULL,
   last_updated TEXT NOT NULL,
   PRIMARY KEY (app_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS role_assignments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  assignee_type TEXT NOT NULL,
+  assignee_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created TEXT NOT NULL,
+  UNIQUE (assignee_type, assignee_id, type)
 );
 CREATE TABLE IF NOT EXISTS group_rules (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -508,6 +538,18 @@ export function openStore(options: StoreOptions): OrgStore {
                     WHERE ag.app_id = a.id AND m.user_id = ?)
        ORDER BY a.seq`,
     ),
+    rolesOf: db.prepare<[string, string, string], RoleRow>(
+      `SELECT * FROM role_assignments WHERE (assignee_type = ? AND assignee_id = ?)
+         OR (assignee_type = 'GROUP' AND assignee_id IN (SELECT group_id FROM memberships WHERE user_id = ?))
+       ORDER BY seq`,
+    ),
+    insertRole: db.prepare(
+      `INSERT INTO role_assignments (id, assignee_type, assignee_id, type, created)
+       VALUES (@id, @assigneeType, @assigneeId, @type, @created)`,
+    ),
+    deleteRole: db.prepare(
+      'DELETE FROM role_assignments WHERE assignee_type = ? AND assignee_id = ? AND id = ?',
+    ),
     rulesAfter: db.prepare<[number], { seq: number; rule: string }>(
       'SELECT seq, rule FROM group_rules WHERE seq > ? ORDER BY seq',
     ),
@@ -532,7 +574,8 @@ export function openStore(options: StoreOptions): OrgStore {
   function clear(): void {
     db.exec(
       'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM app_users; ' +
-        'DELETE FROM app_groups; DELETE FROM apps; DELETE FROM group_rules; DELETE FROM users; DELETE FROM groups; ' +
+        'DELETE FROM app_groups; DELETE FROM apps; DELETE FROM group_rules; DELETE FROM role_assignments; ' +
+        'DELETE FROM users; DELETE FROM groups; ' +
         'DELETE FROM sqlite_sequence;',
     );
   }
@@ -714,6 +757,20 @@ export function openStore(options: StoreOptions): OrgStore {
     },
     unassignAppGroup: (appId, groupId) => q.deleteAppGroup.run(appId, groupId).changes > 0,
     userApps: (userId) => q.userApps.all(userId, userId).map(toApp),
+    roleAssignments: (assigneeType, assigneeId, viaGroups = false) =>
+      q.rolesOf.all(assigneeType, assigneeId, viaGroups ? assigneeId : '').map((r) => ({
+        id: r.id,
+        assigneeType: r.assignee_type,
+        assigneeId: r.assignee_id,
+        type: r.type,
+        created: r.created,
+      })),
+    addRoleAssignment(role) {
+      q.insertRole.run(role);
+      return role;
+    },
+    deleteRoleAssignment: (assigneeType, assigneeId, id) =>
+      q.deleteRole.run(assigneeType, assigneeId, id).changes > 0,
     scanGroupRules: (afterSeq, limit, match) =>
       scan(
         q.rulesAfter.iterate(afterSeq),
@@ -779,6 +836,14 @@ export function openStore(options: StoreOptions): OrgStore {
   }
   return store;
 }
+
+type RoleRow = {
+  id: string;
+  assignee_type: 'USER' | 'GROUP';
+  assignee_id: string;
+  type: string;
+  created: string;
+};
 
 const toApp = (r: { seq: number; app: string }): AppRecord => ({
   ...(JSON.parse(r.app) as Omit<AppRecord, 'seq'>),

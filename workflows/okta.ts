@@ -443,6 +443,33 @@ const groupRules = {
   delete: defineAction('okta.groupRules.delete', 'oktaGroupRulesDelete', A.GroupRulesDeleteInputSchema),
 };
 
+const roles = {
+  /**
+   * Assigns a standard admin role (`USER_ADMIN`, `GROUP_MEMBERSHIP_ADMIN`, `READ_ONLY_ADMIN`, ...) to a
+   * user; a role the user already holds is a success.
+   *
+   * @example
+   * ```ts
+   * await okta.roles.assignToUser({ session: 'okta', user: 'ada@companyabc.com', role: 'HELP_DESK_ADMIN' });
+   * ```
+   */
+  assignToUser: defineAction('okta.roles.assignToUser', 'oktaRolesAssignToUser', A.UserRoleInputSchema),
+  /** Assigns a standard admin role to a group (its members get it); already assigned is a success. */
+  assignToGroup: defineAction('okta.roles.assignToGroup', 'oktaRolesAssignToGroup', A.GroupRoleInputSchema),
+  /** A user's admin roles: its own (`assignmentType: USER`) and its groups' (`GROUP`). */
+  listForUser: defineAction('okta.roles.listForUser', 'oktaRolesListForUser', A.UserRolesInputSchema),
+  /** A group's admin roles. */
+  listForGroup: defineAction('okta.roles.listForGroup', 'oktaRolesListForGroup', A.GroupRolesInputSchema),
+  /** Unassigns a role assigned to the user itself; a role not assigned is a success. */
+  removeFromUser: defineAction('okta.roles.removeFromUser', 'oktaRolesRemoveFromUser', A.UserRoleInputSchema),
+  /** Unassigns a role from a group; a role not assigned is a success. */
+  removeFromGroup: defineAction(
+    'okta.roles.removeFromGroup',
+    'oktaRolesRemoveFromGroup',
+    A.GroupRoleInputSchema,
+  ),
+};
+
 /** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
 const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
 
@@ -463,5 +490,6 @@ export const okta = {
   groups,
   apps,
   groupRules,
+  roles,
   request,
 } as const;

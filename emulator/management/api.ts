@@ -25,6 +25,7 @@ import { factorRoutes } from './factors.js';
 import { sessionRoutes } from './sessions.js';
 import { appRoutes } from './apps.js';
 import { groupRuleRoutes } from './group-rules.js';
+import { roleRoutes } from './roles.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,6 +39,7 @@ const routes: Route[] = [
   ...groupRuleRoutes,
   ...groupRoutes,
   ...appRoutes,
+  ...roleRoutes,
 ];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 

@@ -45,6 +45,14 @@ export const operationScopes = {
   deleteGroupRule: 'okta.groups.manage',
   activateGroupRule: 'okta.groups.manage',
   deactivateGroupRule: 'okta.groups.manage',
+  listAssignedRolesForUser: 'okta.roles.read',
+  assignRoleToUser: 'okta.roles.manage',
+  getUserAssignedRole: 'okta.roles.read',
+  unassignRoleFromUser: 'okta.roles.manage',
+  listGroupAssignedRoles: 'okta.roles.read',
+  assignRoleToGroup: 'okta.roles.manage',
+  getGroupAssignedRole: 'okta.roles.read',
+  unassignRoleFromGroup: 'okta.roles.manage',
 } as const;
 
 /** An operation id from Okta's spec, such as `listUsers`. */
