@@ -4,11 +4,14 @@ import { ConnectInputSchema, DisconnectInputSchema, type OktaActivities } from '
 import { OktaErrorType } from '../common/errors.js';
 import { describeInvalidInput } from '../common/issues.js';
 import { OktaSessionSchema, type OktaSession } from '../common/session.js';
+import * as apps from './actions/apps.js';
 import * as factors from './actions/factors.js';
+import * as groupRules from './actions/group-rules.js';
 import * as groups from './actions/groups.js';
 import * as logs from './actions/logs.js';
 import * as oneTime from './actions/one-time-values.js';
 import * as raw from './actions/raw.js';
+import * as roles from './actions/roles.js';
 import * as users from './actions/users.js';
 import type { ActionContext } from './actions/context.js';
 import { connect, findConnection } from './connect.js';
@@ -190,6 +193,27 @@ export function createOktaActivities(deps: OktaActivityDeps) {
     oktaLogsQuery: action('oktaLogsQuery', logs.query),
     oktaLogsQueryPage: action('oktaLogsQueryPage', logs.queryPage),
     oktaLogsPoll: action('oktaLogsPoll', logs.poll),
+    oktaAppsList: action('oktaAppsList', apps.list),
+    oktaAppsListPage: action('oktaAppsListPage', apps.listPageOfApps),
+    oktaAppsAssignUser: action('oktaAppsAssignUser', apps.assignUser),
+    oktaAppsRemoveUser: action('oktaAppsRemoveUser', apps.removeUser),
+    oktaAppsUsers: action('oktaAppsUsers', apps.users),
+    oktaAppsUsersPage: action('oktaAppsUsersPage', apps.usersPage),
+    oktaAppsAssignGroup: action('oktaAppsAssignGroup', apps.assignGroup),
+    oktaAppsRemoveGroup: action('oktaAppsRemoveGroup', apps.removeGroup),
+    oktaUsersAppLinks: action('oktaUsersAppLinks', apps.appLinks),
+    oktaGroupRulesCreate: action('oktaGroupRulesCreate', groupRules.create),
+    oktaGroupRulesList: action('oktaGroupRulesList', groupRules.list),
+    oktaGroupRulesGet: action('oktaGroupRulesGet', groupRules.get),
+    oktaGroupRulesActivate: action('oktaGroupRulesActivate', groupRules.activate),
+    oktaGroupRulesDeactivate: action('oktaGroupRulesDeactivate', groupRules.deactivate),
+    oktaGroupRulesDelete: action('oktaGroupRulesDelete', groupRules.remove),
+    oktaRolesAssignToUser: action('oktaRolesAssignToUser', roles.assignToUser),
+    oktaRolesAssignToGroup: action('oktaRolesAssignToGroup', roles.assignToGroup),
+    oktaRolesListForUser: action('oktaRolesListForUser', roles.listForUser),
+    oktaRolesListForGroup: action('oktaRolesListForGroup', roles.listForGroup),
+    oktaRolesRemoveFromUser: action('oktaRolesRemoveFromUser', roles.removeFromUser),
+    oktaRolesRemoveFromGroup: action('oktaRolesRemoveFromGroup', roles.removeFromGroup),
     oktaRequest: action('oktaRequest', raw.request),
   } satisfies OktaActivities;
 }

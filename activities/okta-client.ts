@@ -260,6 +260,17 @@ export function mapOktaError(
   }
   // Okta answers some state conflicts with 403 (E0000016, E0000038): check them before permissions.
   if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
+  const missingScope = status === 403 ? insufficientScope(response.headers) : undefined;
+  if (missingScope !== undefined) {
+    return oktaFailure(
+      OktaErrorType.OktaMissingScopes,
+      `${operation}: the session's token lacks the scope ${missingScope || 'this operation needs'}. ${text}. ` +
+        'Grant it on the Okta app\'s "Okta API Scopes" tab and add it to the connection\'s "scopes", then connect again.',
+      {
+        details: [{ status, errorCode: body?.errorCode, missingScopes: missingScope ? [missingScope] : [] }],
+      },
+    );
+  }
   if (status === 403) {
     return fail(
       OktaErrorType.OktaForbidden,
@@ -268,12 +279,27 @@ export function mapOktaError(
     );
   }
   if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
+  if (status === 409) return fail(OktaErrorType.OktaConflict, text);
   if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
   return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
 }
 
-/** Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state. */
-const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000112']);
+/**
+ * The scope an `insufficient_scope` challenge names (`WWW-Authenticate: Bearer ..., scope="okta.apps.read",
+ * error="insufficient_scope"`, as Okta sends with a 403 E0000006 for a token without the operation's
+ * scope): the scope, `''` when the challenge names none, undefined without such a challenge.
+ */
+function insufficientScope(headers: Headers): string | undefined {
+  const challenge = headers.get('www-authenticate') ?? '';
+  if (!/error="?insufficient_scope/i.test(challenge)) return undefined;
+  return /(?:^|[\s,])scope="([^"]*)"/i.exec(challenge)?.[1]?.trim() ?? '';
+}
+
+/**
+ * Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state, a role
+ * already assigned (E0000090).
+ */
+const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000090', 'E0000112']);
 
 function isConflict(body: OktaErrorBody | undefined): boolean {
   if (!body?.errorCode) return false;

@@ -330,3 +330,214 @@ export interface LogPoll {
   /** Always set: pass it to the next poll, even after an empty one. */
   cursor: string;
 }
+
+const appId = id("an app's id (0oa...)");
+
+export const AppsListInputSchema = z.object({
+  session,
+  /** Okta's `q`: apps whose label or name starts with it. */
+  q: z.string().min(1).optional(),
+  /** Okta's `filter`, e.g. `status eq "ACTIVE"` (`id`, `status`, `name`, ...). */
+  filter: z.string().min(1).optional(),
+  ...bounded,
+});
+export type AppsListInput = z.input<typeof AppsListInputSchema>;
+
+export const AppsListPageInputSchema = z.object({
+  session,
+  q: z.string().min(1).optional(),
+  filter: z.string().min(1).optional(),
+  cursor: paged.cursor,
+  /** Page size (Okta's maximum for apps is 200). */
+  pageSize: z.number().int().positive().max(200).optional(),
+});
+export type AppsListPageInput = z.input<typeof AppsListPageInputSchema>;
+
+export const AppsAssignUserInputSchema = z.object({
+  session,
+  app: appId,
+  user: userRef,
+  /** The user's app profile (app-specific attributes such as a role or a cost centre); default none. */
+  profile: z.looseObject({}).optional(),
+});
+export type AppsAssignUserInput = z.input<typeof AppsAssignUserInputSchema>;
+
+export const AppsRemoveUserInputSchema = z.object({ session, app: appId, user: userRef });
+export type AppsRemoveUserInput = z.input<typeof AppsRemoveUserInputSchema>;
+
+export const AppsUsersInputSchema = z.object({ session, app: appId, ...bounded });
+export type AppsUsersInput = z.input<typeof AppsUsersInputSchema>;
+
+export const AppsUsersPageInputSchema = z.object({
+  session,
+  app: appId,
+  cursor: paged.cursor,
+  /** Page size (Okta's maximum for app users is 500). */
+  pageSize: z.number().int().positive().max(500).optional(),
+});
+export type AppsUsersPageInput = z.input<typeof AppsUsersPageInputSchema>;
+
+export const AppsAssignGroupInputSchema = z.object({
+  session,
+  app: appId,
+  group: groupId,
+  /** Which group's profile wins for a user in several assigned groups (lower first); default the next. */
+  priority: z.number().int().min(0).optional(),
+  /** The app profile given to the group's members. */
+  profile: z.looseObject({}).optional(),
+});
+export type AppsAssignGroupInput = z.input<typeof AppsAssignGroupInputSchema>;
+
+export const AppsRemoveGroupInputSchema = z.object({ session, app: appId, group: groupId });
+export type AppsRemoveGroupInput = z.input<typeof AppsRemoveGroupInputSchema>;
+
+export const UserAppLinksInputSchema = z.object({ session, user: userRef });
+export type UserAppLinksInput = z.input<typeof UserAppLinksInputSchema>;
+
+/** An app instance as Okta returns it (`Application`), without `_links` and `_embedded`. */
+export interface OktaApp {
+  id: string;
+  /** Okta's app key: `bookmark`, `salesforce`, or the generated key of a custom app. */
+  name: string;
+  label: string;
+  /** `ACTIVE` or `INACTIVE`. */
+  status: string;
+  /** e.g. `SAML_2_0`, `OPENID_CONNECT`, `BOOKMARK`. */
+  signOnMode: string;
+  created: string;
+  lastUpdated: string;
+  settings?: Record<string, unknown>;
+  [attribute: string]: unknown;
+}
+
+/** A user's assignment to an app (`AppUser`), without `_links`, `_embedded` and any password. */
+export interface OktaAppUser {
+  /** The Okta user's id. */
+  id: string;
+  /** `USER` for a direct assignment, `GROUP` for one through a group. */
+  scope: 'USER' | 'GROUP';
+  status: string;
+  created: string;
+  lastUpdated: string;
+  /** The app profile. */
+  profile: Record<string, unknown>;
+  /** The user name in the app, when the app keeps one. */
+  userName?: string;
+}
+
+/** A group's assignment to an app (`ApplicationGroupAssignment`), without `_links`. */
+export interface OktaAppGroupAssignment {
+  /** The group's id. */
+  id: string;
+  priority?: number;
+  profile?: Record<string, unknown>;
+  lastUpdated: string;
+}
+
+/** One app on a user's dashboard (`AssignedAppLink`). */
+export interface OktaAppLink {
+  appInstanceId: string;
+  appName: string;
+  label: string;
+  linkUrl: string;
+  hidden?: boolean;
+  appAssignmentId?: string;
+  [attribute: string]: unknown;
+}
+
+const ruleId = id("a group rule's id (0pr...)");
+
+export const GroupRulesCreateInputSchema = z.object({
+  session,
+  /** The rule's name, unique in the org (1 to 50 characters). */
+  name: z.string().trim().min(1, 'must be the rule name').max(50, 'must be at most 50 characters'),
+  /** An Okta expression on the user, e.g. `user.department=="Engineering"`. */
+  expression: z.string().trim().min(1, 'must be an Okta expression such as user.department=="Sales"'),
+  /** The groups the rule puts matching users in. */
+  groupIds: z.array(groupId).min(1, 'must name at least one group'),
+  /** Users the rule never applies to. */
+  excludeUserIds: z.array(z.string().trim().min(1)).optional(),
+  /** Activate the rule once created (Okta creates rules INACTIVE); default false. */
+  activate: z.boolean().default(false),
+});
+export type GroupRulesCreateInput = z.input<typeof GroupRulesCreateInputSchema>;
+
+export const GroupRulesListInputSchema = z.object({
+  session,
+  /** Okta's `search`: a keyword of the rule names. */
+  search: z.string().min(1).optional(),
+  ...bounded,
+});
+export type GroupRulesListInput = z.input<typeof GroupRulesListInputSchema>;
+
+export const GroupRuleInputSchema = z.object({ session, rule: ruleId });
+export type GroupRuleInput = z.input<typeof GroupRuleInputSchema>;
+
+export const GroupRulesDeleteInputSchema = z.object({
+  session,
+  rule: ruleId,
+  /** Okta's `removeUsers`: also take out of the groups the users the rule put there (default false). */
+  removeUsers: z.boolean().default(false),
+});
+export type GroupRulesDeleteInput = z.input<typeof GroupRulesDeleteInputSchema>;
+
+/** A group rule as Okta returns it (`GroupRule`), in the shape actions return it. */
+export interface OktaGroupRule {
+  id: string;
+  name: string;
+  /** `ACTIVE`, `INACTIVE`, or `INVALID` (a group it assigns was deleted). */
+  status: string;
+  /** The Okta expression users are matched with. */
+  expression: string;
+  groupIds: string[];
+  excludeUserIds: string[];
+  created: string;
+  lastUpdated: string;
+}
+
+/**
+ * Okta's standard admin roles that the roles actions assign (`StandardRoleAssignmentSchema`, answered as
+ * `StandardRole`). Custom roles and the IAM-based standard roles go through `okta.request`.
+ */
+export const StandardRoleType = {
+  SUPER_ADMIN: 'SUPER_ADMIN',
+  ORG_ADMIN: 'ORG_ADMIN',
+  APP_ADMIN: 'APP_ADMIN',
+  USER_ADMIN: 'USER_ADMIN',
+  HELP_DESK_ADMIN: 'HELP_DESK_ADMIN',
+  READ_ONLY_ADMIN: 'READ_ONLY_ADMIN',
+  GROUP_MEMBERSHIP_ADMIN: 'GROUP_MEMBERSHIP_ADMIN',
+  REPORT_ADMIN: 'REPORT_ADMIN',
+  API_ACCESS_MANAGEMENT_ADMIN: 'API_ACCESS_MANAGEMENT_ADMIN',
+} as const;
+export type StandardRoleType = (typeof StandardRoleType)[keyof typeof StandardRoleType];
+
+const role = z.enum(StandardRoleType, {
+  error: `must be a standard role: ${Object.keys(StandardRoleType).join(', ')}`,
+});
+
+export const UserRoleInputSchema = z.object({ session, user: userRef, role });
+export type UserRoleInput = z.input<typeof UserRoleInputSchema>;
+
+export const GroupRoleInputSchema = z.object({ session, group: groupId, role });
+export type GroupRoleInput = z.input<typeof GroupRoleInputSchema>;
+
+export const UserRolesInputSchema = z.object({ session, user: userRef });
+export type UserRolesInput = z.input<typeof UserRolesInputSchema>;
+
+export const GroupRolesInputSchema = z.object({ session, group: groupId });
+export type GroupRolesInput = z.input<typeof GroupRolesInputSchema>;
+
+/** An admin role assignment as Okta returns it (`StandardRole`), without `_links`. */
+export interface OktaRoleAssignment {
+  /** The assignment's id (used to unassign it). */
+  id: string;
+  /** The role type, e.g. `USER_ADMIN`. */
+  type: string;
+  label: string;
+  status: string;
+  /** `USER` when assigned to the user itself, `GROUP` when through one of its groups. */
+  assignmentType: string;
+  created: string;
+  lastUpdated: string;
+}

@@ -125,6 +125,49 @@ export interface OktaActivities {
   oktaLogsQueryPage(input: A.LogsQueryPageInput): Promise<A.Page<A.OktaLogEvent>>;
   /** One poll of the System Log: the events after the cursor, and the next cursor (always set). */
   oktaLogsPoll(input: A.LogsPollInput): Promise<A.LogPoll>;
+  /** Lists or searches apps (`q`, `filter`), following pages up to `limit`. */
+  oktaAppsList(input: A.AppsListInput): Promise<A.ListResult<A.OktaApp>>;
+  /** One page of apps; pass the returned cursor back for the next. */
+  oktaAppsListPage(input: A.AppsListPageInput): Promise<A.Page<A.OktaApp>>;
+  /** Assigns a user to an app with an app profile; assigning again is a success (the profile is set). */
+  oktaAppsAssignUser(input: A.AppsAssignUserInput): Promise<A.OktaAppUser>;
+  /** Removes a user's direct assignment; a user not assigned is a success. */
+  oktaAppsRemoveUser(input: A.AppsRemoveUserInput): Promise<void>;
+  /** An app's users (direct and through groups), up to `limit`. */
+  oktaAppsUsers(input: A.AppsUsersInput): Promise<A.ListResult<A.OktaAppUser>>;
+  /** One page of an app's users. */
+  oktaAppsUsersPage(input: A.AppsUsersPageInput): Promise<A.Page<A.OktaAppUser>>;
+  /** Assigns a group to an app (Okta's PUT: assigning again is a success). */
+  oktaAppsAssignGroup(input: A.AppsAssignGroupInput): Promise<A.OktaAppGroupAssignment>;
+  /** Removes a group's assignment; a group not assigned is a success. */
+  oktaAppsRemoveGroup(input: A.AppsRemoveGroupInput): Promise<void>;
+  /** The apps on a user's dashboard: every app assigned directly or through a group. */
+  oktaUsersAppLinks(input: A.UserAppLinksInput): Promise<A.OktaAppLink[]>;
+  /**
+   * Creates a group rule (INACTIVE, or activated on request); returns the rule an earlier attempt created
+   * when name and definition match.
+   */
+  oktaGroupRulesCreate(input: A.GroupRulesCreateInput): Promise<A.OktaGroupRule>;
+  /** Lists group rules (`search` on names), following pages up to `limit`. */
+  oktaGroupRulesList(input: A.GroupRulesListInput): Promise<A.ListResult<A.OktaGroupRule>>;
+  oktaGroupRulesGet(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Activates a rule; an active rule stays active. */
+  oktaGroupRulesActivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Deactivates a rule; an inactive rule stays inactive. */
+  oktaGroupRulesDeactivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
+  /** Deactivates a rule if needed, then deletes it; a rule already gone counts as deleted. */
+  oktaGroupRulesDelete(input: A.GroupRulesDeleteInput): Promise<A.DeleteResult>;
+  /** Assigns a standard admin role to a user; a role the user already holds is a success. */
+  oktaRolesAssignToUser(input: A.UserRoleInput): Promise<A.OktaRoleAssignment>;
+  /** Assigns a standard admin role to a group; a role the group already holds is a success. */
+  oktaRolesAssignToGroup(input: A.GroupRoleInput): Promise<A.OktaRoleAssignment>;
+  /** A user's admin roles: its own and those of its groups. */
+  oktaRolesListForUser(input: A.UserRolesInput): Promise<A.OktaRoleAssignment[]>;
+  oktaRolesListForGroup(input: A.GroupRolesInput): Promise<A.OktaRoleAssignment[]>;
+  /** Unassigns a role assigned to the user itself; a role not assigned is a success. */
+  oktaRolesRemoveFromUser(input: A.UserRoleInput): Promise<void>;
+  /** Unassigns a role from a group; a role not assigned is a success. */
+  oktaRolesRemoveFromGroup(input: A.GroupRoleInput): Promise<void>;
   /** Any Management API call with the session's authorisation. */
   oktaRequest(input: A.RawRequestInput): Promise<A.RawResponse>;
 }

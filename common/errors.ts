@@ -55,8 +55,10 @@ export const OktaErrorType = {
    */
   OktaInvalidClient: 'OktaInvalidClient',
   /**
-   * The token lacks scopes the connection requires (or Okta refused to grant them: `invalid_scope`). The
-   * message lists the missing scopes. Grant them on the app's "Okta API Scopes" tab in the Admin Console.
+   * The token lacks scopes the connection requires (or Okta refused to grant them: `invalid_scope`), or an
+   * action's operation needs a scope the session's token was not granted (Okta's 403 with an
+   * `insufficient_scope` challenge). The message lists the missing scopes. Grant them on the app's "Okta
+   * API Scopes" tab in the Admin Console, and add them to the connection's `scopes`.
    */
   OktaMissingScopes: 'OktaMissingScopes',
   /**

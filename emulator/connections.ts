@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LIFECYCLE_SCOPES, OKTA_SCOPES } from './auth/clients.js';
 import type { OrgDescription } from './org.js';
 import { orgClient } from './org.js';
 
 /** The connections written for an emulated org, by the names workflows use. */
 export const EMULATOR_CONNECTIONS = {
-  /** Client credentials with private_key_jwt and all four okta.* scopes (an API Services app). */
+  /**
+   * Client credentials with private_key_jwt (an API Services app): the four users and groups scopes, which
+   * Connect requires, plus the apps and roles scopes, requested but not required.
+   */
   service: 'okta-automation',
   /** The same, with DPoP-bound tokens. */
   dpop: 'okta-automation-dpop',
@@ -68,7 +72,10 @@ export async function writeEmulatorConnections(org: OrgDescription, dir: string)
     ...extra,
   });
   const connections = {
-    [EMULATOR_CONNECTIONS.service]: await serviceApp('service'),
+    [EMULATOR_CONNECTIONS.service]: await serviceApp('service', {
+      scopes: [...OKTA_SCOPES, ...LIFECYCLE_SCOPES],
+      requiredScopes: [...OKTA_SCOPES],
+    }),
     [EMULATOR_CONNECTIONS.dpop]: await serviceApp('service-dpop', { dpop: true }),
     [EMULATOR_CONNECTIONS.readonly]: await serviceApp('service-readonly'),
     [EMULATOR_CONNECTIONS.audit]: await serviceApp('service', {

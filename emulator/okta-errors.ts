@@ -51,7 +51,10 @@ export function oktaErrorBody(
 }
 
 /** 404 E0000007, with Okta's wording for a missing resource of the given type. */
-export function notFound(what: string, type: 'User' | 'UserGroup' | 'resource'): OktaApiError {
+export function notFound(
+  what: string,
+  type: 'User' | 'UserGroup' | 'AppInstance' | 'AppUser' | 'GroupRule' | 'resource',
+): OktaApiError {
   return type === 'resource'
     ? new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${what}`)
     : new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${what} (${type})`);

@@ -69,6 +69,62 @@ export type SessionRecord = {
   lastPasswordVerification: string;
 };
 
+/** An app instance of the org (Okta's `Application`, the fields the emulator keeps). */
+export type AppRecord = {
+  id: string;
+  /** Okta's app key: `bookmark`, or the generated key of a custom SAML app. */
+  name: string;
+  label: string;
+  signOnMode: 'BOOKMARK' | 'SAML_2_0';
+  status: 'ACTIVE' | 'INACTIVE';
+  /** The launch page of a bookmark app, or the ACS URL of a SAML app. */
+  url: string;
+  created: string;
+  lastUpdated: string;
+  seq: number;
+};
+
+/** A user's assignment to an app: direct (`USER`, with its app profile) or through a group (`GROUP`). */
+export type AppUserRecord = {
+  appId: string;
+  user: UserRecord;
+  scope: 'USER' | 'GROUP';
+  profile: Record<string, unknown>;
+  created: string;
+  lastUpdated: string;
+};
+
+/** A group's assignment to an app. */
+export type AppGroupRecord = {
+  appId: string;
+  groupId: string;
+  priority: number;
+  profile: Record<string, unknown>;
+  lastUpdated: string;
+};
+
+/** A group rule (Okta's `GroupRule`, the fields the emulator keeps); its expression is never evaluated. */
+export type GroupRuleRecord = {
+  id: string;
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  expression: { type: string; value: string };
+  excludedUserIds: string[];
+  groupIds: string[];
+  created: string;
+  lastUpdated: string;
+};
+
+/** A standard admin role assigned to a user or a group (Okta's `StandardRole`, the fields kept). */
+export type RoleAssignmentRecord = {
+  id: string;
+  assigneeType: 'USER' | 'GROUP';
+  assigneeId: string;
+  /** A standard role type such as `USER_ADMIN`. */
+  type: string;
+  created: string;
+};
+
 /** One page of a scan in insertion order. `nextSeq` is set while more matching records remain. */
 export type Page<T> = { items: T[]; nextSeq?: number };
 
@@ -138,6 +194,64 @@ export type OrgStore = {
   ): Page<Record<string, unknown>>;
   /** The position of the newest System Log event, 0 when there is none. */
   lastLogEventSeq(): number;
+  /** Apps after `afterSeq` in creation order that satisfy `match`, at most `limit`. */
+  scanApps(afterSeq: number, limit: number, match?: (app: AppRecord) => boolean): Page<AppRecord>;
+  getApp(id: string): AppRecord | undefined;
+  /**
+   * The app's users in the order they joined Okta: those assigned directly and the members of its groups.
+   * The `seq` of each page position is the user's.
+   */
+  scanAppUsers(
+    appId: string,
+    afterSeq: number,
+    limit: number,
+    match?: (u: AppUserRecord) => boolean,
+  ): Page<AppUserRecord>;
+  /** The user's assignment to the app (direct or through a group), if any. */
+  appUser(appId: string, userId: string): AppUserRecord | undefined;
+  /** Assigns a user directly (or replaces the app profile of a direct assignment). */
+  assignAppUser(appId: string, userId: string, profile: Record<string, unknown>, now?: Date): AppUserRecord;
+  /** Removes a direct assignment; false when there was none. */
+  unassignAppUser(appId: string, userId: string): boolean;
+  /** Group assignments of an app in the order they were made. */
+  scanAppGroups(
+    appId: string,
+    afterSeq: number,
+    limit: number,
+    match?: (g: AppGroupRecord & { groupName: string }) => boolean,
+  ): Page<AppGroupRecord>;
+  /** Assigns a group (or updates the assignment's priority and profile). */
+  assignAppGroup(
+    appId: string,
+    groupId: string,
+    change: { priority?: number; profile?: Record<string, unknown> },
+    now?: Date,
+  ): AppGroupRecord;
+  /** Removes a group assignment; false when there was none. */
+  unassignAppGroup(appId: string, groupId: string): boolean;
+  /** The apps a user is assigned, directly or through a group, in creation order. */
+  userApps(userId: string): AppRecord[];
+  /** Group rules after `afterSeq` in creation order that satisfy `match`, at most `limit`. */
+  scanGroupRules(
+    afterSeq: number,
+    limit: number,
+    match?: (rule: GroupRuleRecord) => boolean,
+  ): Page<GroupRuleRecord>;
+  getGroupRule(id: string): GroupRuleRecord | undefined;
+  /** Stores a new rule or replaces the one with the same id. */
+  putGroupRule(rule: GroupRuleRecord): GroupRuleRecord;
+  deleteGroupRule(id: string): boolean;
+  /**
+   * The roles assigned to a user or a group, in assignment order; for a user, with `viaGroups` also those
+   * assigned to the groups it belongs to.
+   */
+  roleAssignments(
+    assigneeType: 'USER' | 'GROUP',
+    assigneeId: string,
+    viaGroups?: boolean,
+  ): RoleAssignmentRecord[];
+  addRoleAssignment(role: RoleAssignmentRecord): RoleAssignmentRecord;
+  deleteRoleAssignment(assigneeType: 'USER' | 'GROUP', assigneeId: string, id: string): boolean;
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   /** Empties the org, keeping only the built-in "Everyone" group. */
@@ -204,6 +318,42 @@ CREATE INDEX IF NOT EXISTS user_sessions_by_user ON user_sessions(user_id);
 CREATE TABLE IF NOT EXISTS log_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   event TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS apps (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  app TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS app_users (
+  app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  profile TEXT NOT NULL,
+  created TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  PRIMARY KEY (app_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS role_assignments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  assignee_type TEXT NOT NULL,
+  assignee_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created TEXT NOT NULL,
+  UNIQUE (assignee_type, assignee_id, type)
+);
+CREATE TABLE IF NOT EXISTS group_rules (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  rule TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS app_groups (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  priority INTEGER NOT NULL,
+  profile TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  UNIQUE (app_id, group_id)
 );
 `;
 
@@ -346,6 +496,94 @@ export function openStore(options: StoreOptions): OrgStore {
       'SELECT seq, event FROM log_events WHERE seq < ? ORDER BY seq DESC',
     ),
     lastLogEvent: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM log_events'),
+    insertApp: db.prepare('INSERT INTO apps (id, app) VALUES (?, ?)'),
+    appById: db.prepare<[string], { seq: number; app: string }>('SELECT seq, app FROM apps WHERE id = ?'),
+    appsAfter: db.prepare<[number], { seq: number; app: string }>(
+      'SELECT seq, app FROM apps WHERE seq > ? ORDER BY seq',
+    ),
+    // A user holds an app directly (a row in app_users) or as a member of an assigned group.
+    appUsersAfter: db.prepare<
+      [string, number, string],
+      UserRow & {
+        direct_profile: string | null;
+        direct_created: string | null;
+        direct_updated: string | null;
+      }
+    >(
+      `SELECT u.*, d.profile AS direct_profile, d.created AS direct_created, d.last_updated AS direct_updated
+       FROM users u LEFT JOIN app_users d ON d.app_id = ? AND d.user_id = u.id
+       WHERE u.seq > ? AND (d.user_id IS NOT NULL OR EXISTS (
+         SELECT 1 FROM app_groups ag JOIN memberships m ON m.group_id = ag.group_id
+         WHERE ag.app_id = ? AND m.user_id = u.id))
+       ORDER BY u.seq`,
+    ),
+    upsertAppUser: db.prepare(
+      `INSERT INTO app_users (app_id, user_id, profile, created, last_updated) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (app_id, user_id) DO UPDATE SET profile = excluded.profile, last_updated = excluded.last_updated`,
+    ),
+    deleteAppUser: db.prepare('DELETE FROM app_users WHERE app_id = ? AND user_id = ?'),
+    appGroupsAfter: db.prepare<
+      [string, number],
+      {
+        seq: number;
+        app_id: string;
+        group_id: string;
+        priority: number;
+        profile: string;
+        last_updated: string;
+        name: string;
+      }
+    >(
+      `SELECT ag.*, g.name FROM app_groups ag JOIN groups g ON g.id = ag.group_id
+       WHERE ag.app_id = ? AND ag.seq > ? ORDER BY ag.seq`,
+    ),
+    appGroup: db.prepare<
+      [string, string],
+      {
+        seq: number;
+        app_id: string;
+        group_id: string;
+        priority: number;
+        profile: string;
+        last_updated: string;
+      }
+    >('SELECT * FROM app_groups WHERE app_id = ? AND group_id = ?'),
+    nextPriority: db.prepare<[string], { next: number }>(
+      'SELECT COALESCE(MAX(priority) + 1, 0) AS next FROM app_groups WHERE app_id = ?',
+    ),
+    insertAppGroup: db.prepare(
+      'INSERT INTO app_groups (app_id, group_id, priority, profile, last_updated) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updateAppGroup: db.prepare(
+      'UPDATE app_groups SET priority = ?, profile = ?, last_updated = ? WHERE app_id = ? AND group_id = ?',
+    ),
+    deleteAppGroup: db.prepare('DELETE FROM app_groups WHERE app_id = ? AND group_id = ?'),
+    userApps: db.prepare<[string, string], { seq: number; app: string }>(
+      `SELECT a.seq, a.app FROM apps a WHERE EXISTS (SELECT 1 FROM app_users d WHERE d.app_id = a.id AND d.user_id = ?)
+         OR EXISTS (SELECT 1 FROM app_groups ag JOIN memberships m ON m.group_id = ag.group_id
+                    WHERE ag.app_id = a.id AND m.user_id = ?)
+       ORDER BY a.seq`,
+    ),
+    rolesOf: db.prepare<[string, string, string], RoleRow>(
+      `SELECT * FROM role_assignments WHERE (assignee_type = ? AND assignee_id = ?)
+         OR (assignee_type = 'GROUP' AND assignee_id IN (SELECT group_id FROM memberships WHERE user_id = ?))
+       ORDER BY seq`,
+    ),
+    insertRole: db.prepare(
+      `INSERT INTO role_assignments (id, assignee_type, assignee_id, type, created)
+       VALUES (@id, @assigneeType, @assigneeId, @type, @created)`,
+    ),
+    deleteRole: db.prepare(
+      'DELETE FROM role_assignments WHERE assignee_type = ? AND assignee_id = ? AND id = ?',
+    ),
+    rulesAfter: db.prepare<[number], { seq: number; rule: string }>(
+      'SELECT seq, rule FROM group_rules WHERE seq > ? ORDER BY seq',
+    ),
+    ruleById: db.prepare<[string], { rule: string }>('SELECT rule FROM group_rules WHERE id = ?'),
+    upsertRule: db.prepare(
+      'INSERT INTO group_rules (id, rule) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rule = excluded.rule',
+    ),
+    deleteRule: db.prepare('DELETE FROM group_rules WHERE id = ?'),
     counts: db.prepare<[], { users: number; groups: number; memberships: number }>(
       `SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM groups) AS groups,
          (SELECT COUNT(*) FROM memberships) AS memberships`,
@@ -361,8 +599,10 @@ export function openStore(options: StoreOptions): OrgStore {
   /** Empties every table and restarts the insertion order (pagination cursors start over). */
   function clear(): void {
     db.exec(
-      'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM users; ' +
-        'DELETE FROM groups; DELETE FROM log_events; DELETE FROM sqlite_sequence;',
+      'DELETE FROM memberships; DELETE FROM factors; DELETE FROM user_sessions; DELETE FROM app_users; ' +
+        'DELETE FROM app_groups; DELETE FROM apps; DELETE FROM group_rules; DELETE FROM role_assignments; ' +
+        'DELETE FROM users; DELETE FROM groups; DELETE FROM log_events; ' +
+        'DELETE FROM sqlite_sequence;',
     );
   }
 
@@ -500,6 +740,92 @@ export function openStore(options: StoreOptions): OrgStore {
         match,
       ),
     lastLogEventSeq: () => q.lastLogEvent.get()?.seq ?? 0,
+    scanApps: (afterSeq, limit, match) =>
+      scan(q.appsAfter.iterate(afterSeq), toApp, (r) => r.seq, limit, match),
+    getApp(id) {
+      const row = q.appById.get(id);
+      return row && toApp(row);
+    },
+    scanAppUsers: (appId, afterSeq, limit, match) =>
+      scan(
+        q.appUsersAfter.iterate(appId, afterSeq, appId),
+        (r) => toAppUser(appId, r),
+        (r) => r.seq,
+        limit,
+        match,
+      ),
+    appUser(appId, userId) {
+      const user = q.userById.get(userId);
+      if (!user) return undefined;
+      const page = scan(
+        q.appUsersAfter.iterate(appId, user.seq - 1, appId),
+        (r) => toAppUser(appId, r),
+        (r) => r.seq,
+        1,
+      );
+      const found = page.items[0];
+      return found?.user.id === userId ? found : undefined;
+    },
+    assignAppUser(appId, userId, profile, now = new Date()) {
+      const ts = now.toISOString();
+      q.upsertAppUser.run(appId, userId, JSON.stringify(profile), ts, ts);
+      return store.appUser(appId, userId)!;
+    },
+    unassignAppUser: (appId, userId) => q.deleteAppUser.run(appId, userId).changes > 0,
+    scanAppGroups: (appId, afterSeq, limit, match) =>
+      scan(
+        q.appGroupsAfter.iterate(appId, afterSeq),
+        (r) => ({ ...toAppGroup(r), groupName: r.name }),
+        (r) => r.seq,
+        limit,
+        match,
+      ),
+    assignAppGroup(appId, groupId, change, now = new Date()) {
+      const ts = now.toISOString();
+      const current = q.appGroup.get(appId, groupId);
+      if (current) {
+        const priority = change.priority ?? current.priority;
+        const profile = change.profile ? JSON.stringify(change.profile) : current.profile;
+        q.updateAppGroup.run(priority, profile, ts, appId, groupId);
+      } else {
+        const priority = change.priority ?? q.nextPriority.get(appId)!.next;
+        q.insertAppGroup.run(appId, groupId, priority, JSON.stringify(change.profile ?? {}), ts);
+      }
+      return toAppGroup(q.appGroup.get(appId, groupId)!);
+    },
+    unassignAppGroup: (appId, groupId) => q.deleteAppGroup.run(appId, groupId).changes > 0,
+    userApps: (userId) => q.userApps.all(userId, userId).map(toApp),
+    roleAssignments: (assigneeType, assigneeId, viaGroups = false) =>
+      q.rolesOf.all(assigneeType, assigneeId, viaGroups ? assigneeId : '').map((r) => ({
+        id: r.id,
+        assigneeType: r.assignee_type,
+        assigneeId: r.assignee_id,
+        type: r.type,
+        created: r.created,
+      })),
+    addRoleAssignment(role) {
+      q.insertRole.run(role);
+      return role;
+    },
+    deleteRoleAssignment: (assigneeType, assigneeId, id) =>
+      q.deleteRole.run(assigneeType, assigneeId, id).changes > 0,
+    scanGroupRules: (afterSeq, limit, match) =>
+      scan(
+        q.rulesAfter.iterate(afterSeq),
+        (r) => JSON.parse(r.rule) as GroupRuleRecord,
+        (r) => r.seq,
+        limit,
+        match,
+      ),
+    getGroupRule(id) {
+      const row = q.ruleById.get(id);
+      return row && (JSON.parse(row.rule) as GroupRuleRecord);
+    },
+    putGroupRule(rule) {
+      q.upsertRule.run(rule.id, JSON.stringify(rule));
+      return rule;
+    },
+    deleteGroupRule: (id) => q.deleteRule.run(id).changes > 0,
     transaction: (fn) => db.transaction(fn)(),
     reset() {
       db.transaction(() => {
@@ -532,6 +858,11 @@ export function openStore(options: StoreOptions): OrgStore {
           for (const factor of seededFactors(u)) store.addFactor(factor);
           for (const session of seededSessions(u)) store.addSession(session);
         }
+        for (const app of seededApps()) q.insertApp.run(app.id, JSON.stringify(app));
+        // Every user sees the intranet: its bookmark is assigned to "Everyone".
+        const everyone = data.groups.find((g) => g.type === 'BUILT_IN');
+        if (everyone)
+          store.assignAppGroup(seededAppId('Intranet'), everyone.id, { priority: 0 }, new Date(SEEDED_AT));
       })();
     },
     close: () => db.close(),
@@ -542,6 +873,81 @@ export function openStore(options: StoreOptions): OrgStore {
     else store.reset();
   }
   return store;
+}
+
+type RoleRow = {
+  id: string;
+  assignee_type: 'USER' | 'GROUP';
+  assignee_id: string;
+  type: string;
+  created: string;
+};
+
+const toApp = (r: { seq: number; app: string }): AppRecord => ({
+  ...(JSON.parse(r.app) as Omit<AppRecord, 'seq'>),
+  seq: r.seq,
+});
+const toAppUser = (
+  appId: string,
+  r: UserRow & {
+    direct_profile: string | null;
+    direct_created: string | null;
+    direct_updated: string | null;
+  },
+): AppUserRecord => ({
+  appId,
+  user: toUser(r),
+  scope: r.direct_profile === null ? 'GROUP' : 'USER',
+  profile: r.direct_profile === null ? {} : (JSON.parse(r.direct_profile) as Record<string, unknown>),
+  created: r.direct_created ?? r.created,
+  lastUpdated: r.direct_updated ?? r.last_updated,
+});
+const toAppGroup = (r: {
+  app_id: string;
+  group_id: string;
+  priority: number;
+  profile: string;
+  last_updated: string;
+}): AppGroupRecord => ({
+  appId: r.app_id,
+  groupId: r.group_id,
+  priority: r.priority,
+  profile: JSON.parse(r.profile) as Record<string, unknown>,
+  lastUpdated: r.last_updated,
+});
+
+/** When the seeded apps were set up. */
+const SEEDED_AT = '2022-01-03T09:00:00.000Z';
+
+/** The apps every seeded org has: SAML apps and bookmarks, as an org's catalogue typically holds. */
+const SEEDED_APPS: readonly Pick<AppRecord, 'label' | 'signOnMode' | 'url'>[] = [
+  { label: 'Intranet', signOnMode: 'BOOKMARK', url: 'https://intranet.companyabc.example/' },
+  { label: 'Expenses', signOnMode: 'BOOKMARK', url: 'https://expenses.companyabc.example/' },
+  { label: 'Salesforce', signOnMode: 'SAML_2_0', url: 'https://companyabc.my.salesforce.example/sso/saml' },
+  { label: 'Slack', signOnMode: 'SAML_2_0', url: 'https://companyabc.slack.example/sso/saml' },
+  {
+    label: 'Workday',
+    signOnMode: 'SAML_2_0',
+    url: 'https://wd5.workday.example/companyabc/login-saml.htmld',
+  },
+  { label: 'Zoom', signOnMode: 'SAML_2_0', url: 'https://companyabc.zoom.example/saml/SSO' },
+];
+
+/** The id of a seeded app, by label (deterministic, so every seed has the same ids). */
+export function seededAppId(label: string): string {
+  return derivedId('0oa', `app/${label}`);
+}
+
+/** The seeded apps, ACTIVE; a custom SAML app's `name` is the key Okta generates from the org and label. */
+export function seededApps(): Omit<AppRecord, 'seq'>[] {
+  return SEEDED_APPS.map((a) => ({
+    ...a,
+    id: seededAppId(a.label),
+    name: a.signOnMode === 'BOOKMARK' ? 'bookmark' : `companyabc_${a.label.toLowerCase()}_1`,
+    status: 'ACTIVE',
+    created: SEEDED_AT,
+    lastUpdated: SEEDED_AT,
+  }));
 }
 
 /** A deterministic Okta-style id (3-character prefix, 17 more) derived from `seed`, so seeds repeat. */

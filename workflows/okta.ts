@@ -43,6 +43,9 @@ const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
   'oktaGroupsList',
   'oktaGroupsMembers',
   'oktaLogsQuery',
+  'oktaAppsList',
+  'oktaAppsUsers',
+  'oktaGroupRulesList',
 ]);
 
 /** Where a new session is visible (DESIGN section 3). */
@@ -346,6 +349,8 @@ const users = {
   groups: defineAction('okta.users.groups', 'oktaUsersGroups', A.UserGroupsInputSchema),
   /** Every page of a user listing, one activity per page. */
   pages: (options: Parameters<typeof listUsersPage>[0]) => pages(listUsersPage, options),
+  /** The apps on the user's dashboard: one link per app assigned directly or through a group. */
+  appLinks: defineAction('okta.users.appLinks', 'oktaUsersAppLinks', A.UserAppLinksInputSchema),
 };
 for (const op of Object.keys(A.UserLifecycleOperation) as (keyof typeof A.UserLifecycleOperation)[]) {
   // okta.users.activate({ user }), okta.users.suspend({ user }), ...: shorthands for lifecycle.
@@ -442,6 +447,89 @@ const logs = {
   follow,
 };
 
+const listAppsPage = defineAction('okta.apps.listPage', 'oktaAppsListPage', A.AppsListPageInputSchema);
+const appUsersPage = defineAction('okta.apps.usersPage', 'oktaAppsUsersPage', A.AppsUsersPageInputSchema);
+
+const apps = {
+  /**
+   * Lists apps, or searches them by label or name prefix (`q`) or a `filter`, up to `limit`.
+   *
+   * @example
+   * ```ts
+   * const { items } = await okta.apps.list({ session: 'okta', q: 'Salesforce' });
+   * ```
+   */
+  list: defineAction('okta.apps.list', 'oktaAppsList', A.AppsListInputSchema),
+  /** One page of apps; see {@link okta.apps.pages} to iterate. */
+  listPage: listAppsPage,
+  /** Every page of an app listing, one activity per page. */
+  pages: (options: Parameters<typeof listAppsPage>[0]) => pages(listAppsPage, options),
+  /** Assigns a user (id or login) to an app with an optional app profile; safe to retry. */
+  assignUser: defineAction('okta.apps.assignUser', 'oktaAppsAssignUser', A.AppsAssignUserInputSchema),
+  /** Removes a user's direct assignment; a user not assigned is a success. */
+  removeUser: defineAction('okta.apps.removeUser', 'oktaAppsRemoveUser', A.AppsRemoveUserInputSchema),
+  /** An app's users, assigned directly (`scope: USER`) or through a group (`GROUP`), up to `limit`. */
+  users: defineAction('okta.apps.users', 'oktaAppsUsers', A.AppsUsersInputSchema),
+  /** One page of an app's users. */
+  usersPage: appUsersPage,
+  /** Every page of an app's users, one activity per page. */
+  userPages: (options: Parameters<typeof appUsersPage>[0]) => pages(appUsersPage, options),
+  /** Assigns a group to an app (its members get the app); assigning again is a success. */
+  assignGroup: defineAction('okta.apps.assignGroup', 'oktaAppsAssignGroup', A.AppsAssignGroupInputSchema),
+  /** Removes a group's assignment; a group not assigned is a success. */
+  removeGroup: defineAction('okta.apps.removeGroup', 'oktaAppsRemoveGroup', A.AppsRemoveGroupInputSchema),
+};
+
+const groupRules = {
+  /**
+   * Creates a group rule: users matching `expression` join `groupIds`. Okta creates rules INACTIVE;
+   * `activate: true` activates it too. Safe to retry (a rule with the same name and definition is returned).
+   *
+   * @example
+   * ```ts
+   * const rule = await okta.groupRules.create({ session: 'okta', name: 'Engineers',
+   *   expression: 'user.department=="Engineering"', groupIds: [engineering.id], activate: true });
+   * ```
+   */
+  create: defineAction('okta.groupRules.create', 'oktaGroupRulesCreate', A.GroupRulesCreateInputSchema),
+  /** Lists group rules (`search`: a keyword of their names) up to `limit`. */
+  list: defineAction('okta.groupRules.list', 'oktaGroupRulesList', A.GroupRulesListInputSchema),
+  get: defineAction('okta.groupRules.get', 'oktaGroupRulesGet', A.GroupRuleInputSchema),
+  /** Activates a rule; an active rule stays active. */
+  activate: defineAction('okta.groupRules.activate', 'oktaGroupRulesActivate', A.GroupRuleInputSchema),
+  /** Deactivates a rule; an inactive rule stays inactive. */
+  deactivate: defineAction('okta.groupRules.deactivate', 'oktaGroupRulesDeactivate', A.GroupRuleInputSchema),
+  /** Deactivates the rule if it is active, then deletes it; a rule already gone counts as deleted. */
+  delete: defineAction('okta.groupRules.delete', 'oktaGroupRulesDelete', A.GroupRulesDeleteInputSchema),
+};
+
+const roles = {
+  /**
+   * Assigns a standard admin role (`USER_ADMIN`, `GROUP_MEMBERSHIP_ADMIN`, `READ_ONLY_ADMIN`, ...) to a
+   * user; a role the user already holds is a success.
+   *
+   * @example
+   * ```ts
+   * await okta.roles.assignToUser({ session: 'okta', user: 'ada@companyabc.com', role: 'HELP_DESK_ADMIN' });
+   * ```
+   */
+  assignToUser: defineAction('okta.roles.assignToUser', 'oktaRolesAssignToUser', A.UserRoleInputSchema),
+  /** Assigns a standard admin role to a group (its members get it); already assigned is a success. */
+  assignToGroup: defineAction('okta.roles.assignToGroup', 'oktaRolesAssignToGroup', A.GroupRoleInputSchema),
+  /** A user's admin roles: its own (`assignmentType: USER`) and its groups' (`GROUP`). */
+  listForUser: defineAction('okta.roles.listForUser', 'oktaRolesListForUser', A.UserRolesInputSchema),
+  /** A group's admin roles. */
+  listForGroup: defineAction('okta.roles.listForGroup', 'oktaRolesListForGroup', A.GroupRolesInputSchema),
+  /** Unassigns a role assigned to the user itself; a role not assigned is a success. */
+  removeFromUser: defineAction('okta.roles.removeFromUser', 'oktaRolesRemoveFromUser', A.UserRoleInputSchema),
+  /** Unassigns a role from a group; a role not assigned is a success. */
+  removeFromGroup: defineAction(
+    'okta.roles.removeFromGroup',
+    'oktaRolesRemoveFromGroup',
+    A.GroupRoleInputSchema,
+  ),
+};
+
 /** Any Management API call with the session's authorisation, for what the package does not wrap yet. */
 const request = defineAction('okta.request', 'oktaRequest', A.RawRequestInputSchema);
 
@@ -461,5 +549,8 @@ export const okta = {
   users: users as typeof users & LifecycleShorthands,
   groups,
   logs,
+  apps,
+  groupRules,
+  roles,
   request,
 } as const;

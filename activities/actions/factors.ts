@@ -14,7 +14,7 @@ import { fetchUser } from './users.js';
 const userPath = (id: string) => `/api/v1/users/${encodeURIComponent(id)}`;
 
 /** The user id for a user id or login: these endpoints take ids only. */
-async function userId(ctx: ActionContext, user: string): Promise<string> {
+export async function userId(ctx: ActionContext, user: string): Promise<string> {
   if (/^00u[0-9A-Za-z]{17}$/.test(user)) return user;
   return (await fetchUser(ctx, user)).id;
 }

@@ -66,6 +66,16 @@ interface ClientTemplate {
 }
 
 const ALL_OKTA_SCOPES = [...OKTA_SCOPES];
+/**
+ * The apps and admin-roles scopes the emulator also serves: granted to the `service` app (the
+ * `okta-automation` connection) only, so the other apps show what a missing grant looks like.
+ */
+export const LIFECYCLE_SCOPES = [
+  'okta.apps.read',
+  'okta.apps.manage',
+  'okta.roles.read',
+  'okta.roles.manage',
+] as const;
 const READ_SCOPES: OktaScope[] = ['okta.users.read', 'okta.groups.read'];
 
 /** The clients every emulated org starts with. Names are stable; ids and credentials are per state dir. */
@@ -74,7 +84,7 @@ export const CLIENT_TEMPLATES: readonly ClientTemplate[] = [
     name: 'service',
     authMethod: AUTH_METHODS.privateKeyJwt,
     grantTypes: ['client_credentials'],
-    scopes: ALL_OKTA_SCOPES,
+    scopes: [...ALL_OKTA_SCOPES, ...LIFECYCLE_SCOPES],
   },
   {
     name: 'service-dpop',

@@ -4,7 +4,8 @@ import { OKTA_SCOPES } from './clients.js';
  * Every `okta.*` scope of Okta's Management API, as listed by the OAuth 2.0 security scheme of Okta's
  * published spec (`management-minimal.yaml`). The org authorization server knows them all, so a request
  * for one the app was not granted is refused with `invalid_scope`; the emulator serves only
- * {@link OKTA_SCOPES} (users and groups), and the others grant access to nothing here.
+ * {@link OKTA_SCOPES} (users and groups) and `LIFECYCLE_SCOPES` (apps and admin roles), and the
+ * others grant access to nothing here.
  */
 export const OKTA_SCOPE_CATALOGUE: readonly string[] = [
   ...new Set([

@@ -28,6 +28,9 @@ import { logRoutes } from './logs.js';
 import { eventHookRoutes } from './event-hooks.js';
 import type { EventHooks } from '../event-hooks.js';
 import { SystemLog, callerActor, logEvent, observeChanges, type LogEvent } from '../system-log.js';
+import { appRoutes } from './apps.js';
+import { groupRuleRoutes } from './group-rules.js';
+import { roleRoutes } from './roles.js';
 
 /** The largest request body the emulator reads (Okta rejects far smaller profiles anyway). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -37,9 +40,13 @@ const routes: Route[] = [
   ...credentialRoutes,
   ...factorRoutes,
   ...sessionRoutes,
+  // Before the groups routes: `/api/v1/groups/rules` is not a group id.
+  ...groupRuleRoutes,
   ...groupRoutes,
   ...logRoutes,
   ...eventHookRoutes,
+  ...appRoutes,
+  ...roleRoutes,
 ];
 const compiled = routes.map((route) => ({ route, segments: route.path.split('/').filter(Boolean) }));
 

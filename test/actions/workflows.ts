@@ -9,6 +9,11 @@ export async function connectVariable(): Promise<OktaSession> {
   return okta.connect({ ...org, session: { variable: true } });
 }
 
+/** Connects a variable session on another connection of the emulated org (`okta-automation-dpop`, say). */
+export async function connectVariableTo(connection: string): Promise<OktaSession> {
+  return okta.connect({ domain: org.domain, connection, session: { variable: true } });
+}
+
 /** An action by its dotted name under `okta` (`users.create`, `groups.addUser`, `request`). */
 function actionNamed(name: string): (options: Record<string, unknown>) => Promise<unknown> {
   let target: unknown = okta;
