@@ -53,6 +53,12 @@ describe('an action whose scope the session was not granted', () => {
     expect(failure.message).toContain('okta.roles.read');
   });
 
+  it('okta.logs.query fails with OktaMissingScopes naming okta.logs.read', async () => {
+    const failure = await activityFailureOf(runWithFourScopes('logs.query', {}));
+    expect(failure.type).toBe('OktaMissingScopes');
+    expect(failure.message).toContain('okta.logs.read');
+  });
+
   it('an action within the granted scopes still works on that session', async () => {
     const users = await runWithFourScopes('users.list', { limit: 2 });
     expect((users as { items: unknown[] }).items).toHaveLength(2);

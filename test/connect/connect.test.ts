@@ -21,7 +21,14 @@ const sessionKeys = testSessionKeys();
 
 const BUILD_ID = 'connect-test-build';
 const ALL_SCOPES = ['okta.groups.manage', 'okta.groups.read', 'okta.users.manage', 'okta.users.read'];
-const LIFECYCLE_SCOPES = ['okta.apps.manage', 'okta.apps.read', 'okta.roles.manage', 'okta.roles.read'];
+/** What the `okta-automation` connection requests beyond the four it requires. */
+const LIFECYCLE_SCOPES = [
+  'okta.apps.manage',
+  'okta.apps.read',
+  'okta.logs.read',
+  'okta.roles.manage',
+  'okta.roles.read',
+];
 const TOKEN = 'POST /oauth2/v1/token';
 
 let t: ConnectTestOrg;
@@ -113,7 +120,7 @@ describe('Connect rejects a malformed domain with OktaInvalidDomain before any n
 });
 
 describe('Connect with each grant and client authentication', () => {
-  it('client credentials with private_key_jwt: a Bearer token with the four required okta.* scopes and the apps and roles ones the connection requests, one token request', async () => {
+  it('client credentials with private_key_jwt: a Bearer token with the four required okta.* scopes and the apps, logs and roles ones the connection requests, one token request', async () => {
     const session = await activities.oktaConnect(input(EMULATOR_CONNECTIONS.service));
     expect([...session.scopes].sort()).toEqual([...ALL_SCOPES, ...LIFECYCLE_SCOPES].sort());
     expect(

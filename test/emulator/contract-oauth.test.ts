@@ -95,8 +95,8 @@ describe('OAuth responses conform to oauth-minimal.yaml', () => {
     expectConforms('token', answer);
   });
 
-  it('invalid_scope for an okta.* scope the emulator does not serve (okta.logs.read) conforms to token 400', async () => {
-    const answer = await serviceTokenRequest('okta.users.read okta.logs.read');
+  it('invalid_scope for an okta.* scope the emulator does not serve (okta.policies.read) conforms to token 400', async () => {
+    const answer = await serviceTokenRequest('okta.users.read okta.policies.read');
     expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
     expectConforms('token', answer);
   });
