@@ -81,6 +81,31 @@ describe('test controls', () => {
     await expect(getToken()).resolves.toEqual(expect.any(String));
   });
 
+  it('serves a request whose response it drops, so a create takes effect though the caller sees no answer', async () => {
+    await t.controls.clearRequests();
+    const { id } = await t.controls.addFault({
+      pathPrefix: '/api/v1/users',
+      method: 'POST',
+      dropResponse: true,
+      count: 1,
+    });
+    const login = 'lost.answer@example.com';
+    const create = t.fetch(`${origin}/api/v1/users?activate=false`, {
+      method: 'POST',
+      headers: { authorization: `SSWS ${t.org.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ profile: { login, email: login, firstName: 'Lost', lastName: 'Answer' } }),
+    });
+
+    await expect(create).rejects.toThrow();
+    const found = await t.fetch(`${origin}/api/v1/users/${encodeURIComponent(login)}`, {
+      headers: { authorization: `SSWS ${t.org.apiToken}` },
+    });
+    expect(found.status).toBe(200);
+    expect((await t.controls.requests()).requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/api/v1/users', status: 0, faultId: id }),
+    );
+  });
+
   it('rejects a fault with nothing to do', async () => {
     const res = await t.fetch(`${origin}/__emulator/faults`, {
       method: 'POST',
