@@ -33,6 +33,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  * - `POST faults` (see `FaultSpecSchema`), `GET faults`, `DELETE faults`.
  * - `PUT rate-limits` `{ family: budget }`: change rate-limit budgets.
  * - `GET tokens`: every access and refresh token issued (for secret-leak audits).
+ * - `POST revoke-tokens`: revokes every access token issued so far (the next API call with one gets 401
+ *   `E0000011`); answers `{ revoked }`, how many it revoked.
  * - `GET requests`: the request log with counts per endpoint; `DELETE requests` clears it.
  */
 export function createControls(deps: {
@@ -85,6 +87,8 @@ export function createControls(deps: {
           return reply(res, 200, { budgets: deps.rateLimits.budgets });
         case 'GET tokens':
           return reply(res, 200, { tokens: deps.authState.issuedTokens() });
+        case 'POST revoke-tokens':
+          return reply(res, 200, { revoked: deps.authState.revokeAccessTokens() });
         case 'GET requests':
           return reply(res, 200, {
             requests: deps.requestLog.entries(),

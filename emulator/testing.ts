@@ -79,6 +79,8 @@ export interface EmulatorControls {
   addFault(spec: FaultSpecInput): Promise<{ id: string }>;
   clearFaults(): Promise<void>;
   tokens(): Promise<IssuedToken[]>;
+  /** Revokes every access token issued so far; returns how many it revoked. */
+  revokeTokens(): Promise<number>;
   requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
   clearRequests(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export function emulatorControls(
     addFault: async (spec) => (await call('POST', 'faults', spec)) as { id: string },
     clearFaults: async () => void (await call('DELETE', 'faults')),
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
+    revokeTokens: async () => ((await call('POST', 'revoke-tokens')) as { revoked: number }).revoked,
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
     clearRequests: async () => void (await call('DELETE', 'requests')),

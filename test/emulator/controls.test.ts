@@ -142,6 +142,23 @@ describe('test controls', () => {
     );
   });
 
+  it('revokes every issued access token: the next API call with one gets 401 E0000011, a new token works', async () => {
+    const [first, second] = [await getToken(), await getToken()];
+    const call = (token: string) =>
+      t.fetch(`${origin}/api/v1/users?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await call(first)).status).toBe(200);
+
+    expect(await t.controls.revokeTokens()).toBeGreaterThanOrEqual(2);
+
+    for (const token of [first, second]) {
+      const res = await call(token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(await res.json()).toMatchObject({ errorCode: 'E0000011' });
+    }
+    expect((await call(await getToken())).status).toBe(200);
+  });
+
   it('reset with empty forgets issued tokens and empties the org; seed fills it again', async () => {
     const token = await getToken();
     await t.controls.reset({ empty: true });
