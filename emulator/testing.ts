@@ -6,6 +6,7 @@ import type { FaultSpecInput } from './faults.js';
 import { orgTransport, type OrgDescription } from './org.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
 import type { IssuedToken } from './auth/adapter.js';
+import type { RateLimitFamily } from './rate-limits.js';
 import type { RequestLogEntry } from './request-log.js';
 
 const MAX_STEPS = 10;
@@ -81,6 +82,8 @@ export interface EmulatorControls {
   tokens(): Promise<IssuedToken[]>;
   /** Revokes every access token issued so far; returns how many it revoked. */
   revokeTokens(): Promise<number>;
+  /** Replaces the per-minute budgets of some rate-limit families (and restarts every window). */
+  setRateLimits(budgets: Partial<Record<RateLimitFamily, number>>): Promise<void>;
   requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
   clearRequests(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export function emulatorControls(
     clearFaults: async () => void (await call('DELETE', 'faults')),
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
     revokeTokens: async () => ((await call('POST', 'revoke-tokens')) as { revoked: number }).revoked,
+    setRateLimits: async (budgets) => void (await call('PUT', 'rate-limits', budgets)),
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
     clearRequests: async () => void (await call('DELETE', 'requests')),

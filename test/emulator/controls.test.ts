@@ -2,6 +2,7 @@ import { importJWK } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orgClient } from '../../emulator/org.js';
+import { defaultRateLimitBudgets } from '../../emulator/rate-limits.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 
 let t: TestOrg;
@@ -157,6 +158,18 @@ describe('test controls', () => {
       expect(await res.json()).toMatchObject({ errorCode: 'E0000011' });
     }
     expect((await call(await getToken())).status).toBe(200);
+  });
+
+  it('applies rate-limit budgets set through the client: past the budget a call gets 429 E0000047', async () => {
+    await t.controls.setRateLimits({ users: 1 });
+    try {
+      expect((await users(t.org.apiToken)).status).toBe(200);
+      const limited = await users(t.org.apiToken);
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ errorCode: 'E0000047' });
+    } finally {
+      await t.controls.setRateLimits({ users: defaultRateLimitBudgets.users });
+    }
   });
 
   it('reset with empty forgets issued tokens and empties the org; seed fills it again', async () => {
