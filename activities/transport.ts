@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 
 /**
@@ -42,7 +42,12 @@ export function createFetch(options: TransportOptions = {}): Fetch {
   const extraCa = options.ca === undefined ? [] : [options.ca].flat();
   if (targets.size === 0 && extraCa.length === 0) return globalThis.fetch;
 
-  const connector = buildConnector({ ca: extraCa.length ? [...rootCertificates, ...extraCa] : undefined });
+  // One TLS context for every connection: building one parses every system root plus the extra CA, which
+  // takes milliseconds of CPU. Left to undici (a `ca` option), each new connection built it again.
+  const secureContext = extraCa.length
+    ? createSecureContext({ ca: [...rootCertificates, ...extraCa] })
+    : undefined;
+  const connector = buildConnector(secureContext ? { secureContext } : {});
   const agent = new Agent({
     connect: (opts, callback) => {
       const target = targets.get(opts.hostname.toLowerCase());
