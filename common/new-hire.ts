@@ -73,6 +73,48 @@ export const NewHiresSchema = z
 /** How many child workflows the onboarding parent runs at once unless told otherwise. */
 export const DEFAULT_ONBOARDING_CONCURRENCY = 5;
 
+/**
+ * A Temporal duration as workflow input carries it: milliseconds, or a string such as `10 seconds`,
+ * `500ms`, `2m` (the `ms` format Temporal reads).
+ */
+const DurationSchema = z.union(
+  [
+    z.number().int().positive(),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^\d+(\.\d+)? ?(ms|msecs?|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)$/i,
+        'must be a duration such as 10 seconds, 500ms or 2m',
+      ),
+  ],
+  { error: 'must be a duration in milliseconds or such as 10 seconds' },
+);
+
+/**
+ * The activity options an onboarding run may set for every Okta call it makes (Connect and each action of
+ * every child), on top of the package's defaults (60 s per attempt, exponential retries). Durations as in
+ * Temporal's `ActivityOptions`.
+ */
+export const OnboardingActivityOptionsSchema = z.strictObject({
+  /** How long one attempt may take; keep it above the workers' per-request timeout. */
+  startToCloseTimeout: DurationSchema.optional(),
+  retry: z
+    .strictObject({
+      initialInterval: DurationSchema.optional(),
+      backoffCoefficient: z.number().min(1).optional(),
+      maximumInterval: DurationSchema.optional(),
+    })
+    .optional(),
+});
+export type OnboardingActivityOptions = z.infer<typeof OnboardingActivityOptionsSchema>;
+
+/** The second argument of `provisionNewHire`: what the parent passes on besides the hire. */
+export const ProvisionOptionsSchema = z.strictObject({
+  activityOptions: OnboardingActivityOptionsSchema.optional(),
+});
+export type ProvisionOptions = z.infer<typeof ProvisionOptionsSchema>;
+
 /** Input of the `onboardNewHires` workflow. */
 export const OnboardingInputSchema = z.strictObject({
   hires: NewHiresSchema,
@@ -85,6 +127,8 @@ export const OnboardingInputSchema = z.strictObject({
     .min(1, 'must be the name of a connection configured on the workers'),
   /** Child workflows at once (default 5). */
   concurrency: z.number().int().min(1).max(50).default(DEFAULT_ONBOARDING_CONCURRENCY),
+  /** Options for every Okta call of the run, e.g. a shorter attempt timeout for a fleet that loses workers. */
+  activityOptions: OnboardingActivityOptionsSchema.optional(),
 });
 export type OnboardingInput = z.input<typeof OnboardingInputSchema>;
 

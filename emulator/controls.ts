@@ -44,6 +44,8 @@ const MAX_BODY_BYTES = 64 * 1024;
  *   dpop-nonce/rotate`: a new nonce now,
  *   so the next proof with the old one gets 401 `use_dpop_nonce`.
  * - `GET tokens`: every access and refresh token issued (for secret-leak audits).
+ * - `POST revoke-tokens`: revokes every access token issued so far (the next API call with one gets 401
+ *   `E0000011`); answers `{ revoked }`, how many it revoked.
  * - `GET requests`: the request log with counts per endpoint; `DELETE requests` clears it.
  */
 export function createControls(deps: {
@@ -104,6 +106,8 @@ export function createControls(deps: {
           return sendNoContent(res);
         case 'GET tokens':
           return reply(res, 200, { tokens: deps.authState.issuedTokens() });
+        case 'POST revoke-tokens':
+          return reply(res, 200, { revoked: deps.authState.revokeAccessTokens() });
         case 'GET requests':
           return reply(res, 200, {
             requests: deps.requestLog.entries(),

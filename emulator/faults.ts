@@ -7,7 +7,8 @@ import { forbidden, internalError, oktaErrorBody, rateLimited } from './okta-err
 
 /**
  * What a test asks the emulator to do to matching requests (`POST /__emulator/faults`): wait
- * `latencyMs`, then either drop the connection, answer with `status`, or carry on normally.
+ * `latencyMs`, then either drop the connection, answer with `status`, serve the request and drop the
+ * connection instead of answering (`dropResponse`), or carry on normally.
  */
 export const FaultSpecSchema = z
   .object({
@@ -24,19 +25,28 @@ export const FaultSpecSchema = z
     body: z.unknown().optional(),
     headers: z.record(z.string(), z.string()).optional(),
     latencyMs: z.number().int().min(0).max(120_000).optional(),
-    /** Destroy the TCP connection without an HTTP response. */
+    /** Destroy the TCP connection without an HTTP response, before the request is served. */
     drop: z.boolean().optional(),
+    /**
+     * Serve the request (the org acts on it: a create creates), then destroy the TCP connection instead of
+     * sending the response: a response lost after the fact, which a retry-safe client must survive.
+     */
+    dropResponse: z.boolean().optional(),
     /** Fire for the next N matching requests only; for every matching request when absent. */
     count: z.number().int().positive().optional(),
     /** Fire for this fraction of matching requests (0..1); always when absent. */
     fraction: z.number().min(0).max(1).optional(),
   })
-  .refine((f) => f.status !== undefined || f.latencyMs !== undefined || f.drop === true, {
-    message: 'a fault needs at least one of status, latencyMs or drop',
-  })
-  .refine((f) => !(f.drop === true && f.status !== undefined), {
-    message: 'drop and status exclude each other',
-  });
+  .refine(
+    (f) => f.status !== undefined || f.latencyMs !== undefined || f.drop === true || f.dropResponse === true,
+    { message: 'a fault needs at least one of status, latencyMs, drop or dropResponse' },
+  )
+  .refine(
+    (f) => [f.drop === true, f.dropResponse === true, f.status !== undefined].filter(Boolean).length <= 1,
+    {
+      message: 'drop, dropResponse and status exclude each other',
+    },
+  );
 
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 /** A fault as a test writes it (before validation). */
@@ -85,7 +95,7 @@ export class FaultInjector {
 
 /**
  * Applies a fault to a request. Returns true when the fault answered (or dropped) the request, false
- * when it only added latency and the request should be served normally.
+ * when the request should be served normally (after a latency, or with its response to be lost).
  */
 export async function applyFault(
   fault: Fault,
@@ -98,10 +108,27 @@ export async function applyFault(
     req.socket.destroy();
     return true;
   }
+  if (fault.dropResponse) {
+    loseResponse(req, res);
+    return false;
+  }
   if (fault.status === undefined) return false;
   const body = fault.body !== undefined ? fault.body : defaultBody(fault.status, path);
   sendJson(res, fault.status, body, fault.headers);
   return true;
+}
+
+/**
+ * Makes the response of a request that is still to be served vanish: nothing the handler writes leaves
+ * the server, and once the handler ends its answer (after it acted) the connection is destroyed.
+ */
+function loseResponse(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead = (() => res) as ServerResponse['writeHead'];
+  res.write = (() => true) as ServerResponse['write'];
+  res.end = (() => {
+    req.socket.destroy();
+    return res;
+  }) as ServerResponse['end'];
 }
 
 function defaultBody(status: number, path: string): unknown {

@@ -87,6 +87,8 @@ export interface EmulatorControls {
   /** Rotates the Management API's DPoP nonce now: the next proof with the old one gets `use_dpop_nonce`. */
   rotateDpopNonce(): Promise<void>;
   tokens(): Promise<IssuedToken[]>;
+  /** Revokes every access token issued so far; returns how many it revoked. */
+  revokeTokens(): Promise<number>;
   requests(): Promise<{ requests: RequestLogEntry[]; counts: Record<string, number> }>;
   clearRequests(): Promise<void>;
 }
@@ -128,6 +130,7 @@ export function emulatorControls(
     setRateLimits: async (budgets) =>
       ((await call('PUT', 'rate-limits', budgets)) as { budgets: Record<RateLimitFamily, number> }).budgets,
     tokens: async () => ((await call('GET', 'tokens')) as { tokens: IssuedToken[] }).tokens,
+    revokeTokens: async () => ((await call('POST', 'revoke-tokens')) as { revoked: number }).revoked,
     requests: async () =>
       (await call('GET', 'requests')) as { requests: RequestLogEntry[]; counts: Record<string, number> },
     clearRequests: async () => void (await call('DELETE', 'requests')),

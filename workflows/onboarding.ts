@@ -6,6 +6,7 @@ import {
   executeChild,
   patched,
   setHandler,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OktaGroup } from '../common/actions.js';
 import { OktaErrorType } from '../common/errors.js';
@@ -13,12 +14,15 @@ import {
   NewHireSchema,
   ONBOARDING_PROGRESS_QUERY,
   OnboardingInputSchema,
+  ProvisionOptionsSchema,
   provisionWorkflowId,
   toProfile,
   type HireProgress,
   type NewHire,
+  type OnboardingActivityOptions,
   type OnboardingInput,
   type OnboardingProgress,
+  type ProvisionOptions,
   type ProvisionResult,
 } from '../common/new-hire.js';
 import { okta } from './okta.js';
@@ -42,6 +46,17 @@ function childWorkflowId(login: string): string {
 }
 const OPAQUE_CHILD_IDS_PATCH = 'temporal-okta-opaque-child-workflow-ids';
 
+/** What every Okta call of a run takes: the session, and the run's activity options (none: the defaults). */
+interface CallOptions {
+  session: typeof SESSION;
+  activityOptions?: ActivityOptions;
+}
+
+function callOptions(activityOptions: OnboardingActivityOptions | undefined): CallOptions {
+  // The schema admits only Temporal durations (milliseconds or the `ms` format), so the cast holds.
+  return { session: SESSION, activityOptions: activityOptions as ActivityOptions | undefined };
+}
+
 /** The parent's progress: total, done, failed, and each hire's status. */
 export const progressQuery = defineQuery<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY);
 
@@ -61,9 +76,9 @@ function rootMessage(err: unknown): string {
 /**
  * Onboards new hires: connects to the org (a global session named `okta`), then runs one
  * {@link provisionNewHire} child per hire (workflow id {@link provisionWorkflowId}: `provision-` and a
- * hash of the login), `concurrency` at a time.
- * A hire that fails is reported, not retried by the parent; the others go on. Progress is kept in workflow
- * state and answered by the `progress` query; the result is the final progress.
+ * hash of the login), `concurrency` at a time. `activityOptions`, when set, apply to Connect and to every
+ * action of every child. A hire that fails is reported, not retried by the parent; the others go on.
+ * Progress is kept in workflow state and answered by the `progress` query; the result is the final progress.
  *
  * @example
  * await client.workflow.execute('onboardNewHires', {
@@ -85,10 +100,18 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
     domain,
     connection,
     concurrency,
+    activityOptions,
   } = parseInput(OnboardingInputSchema, input, 'onboardNewHires');
   for (const hire of people) hires.push({ login: hire.login, status: 'pending' });
 
-  await okta.connect({ domain, connection, session: { global: SESSION } });
+  await okta.connect({
+    domain,
+    connection,
+    session: { global: SESSION },
+    activityOptions: callOptions(activityOptions).activityOptions,
+  });
+  // A child gets a second argument only when there is something to pass on.
+  const childOptions: [ProvisionOptions] | [] = activityOptions ? [{ activityOptions }] : [];
 
   let next = 0;
   async function lane(): Promise<void> {
@@ -99,7 +122,7 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
       line.status = 'running';
       try {
         const result = await executeChild(provisionNewHire, {
-          args: [hire],
+          args: [hire, ...childOptions],
           workflowId: childWorkflowId(hire.login),
         });
         Object.assign(line, { status: result.status, userId: result.userId, groups: result.groups });
@@ -117,35 +140,40 @@ pinned(onboardNewHires);
  * Provisions one new hire on the parent's global `okta` session: finds the user by login or creates it
  * (activated), then puts it in each of the hire's groups, creating a group that does not exist yet.
  * Safe to run again: an existing user is `alreadyProvisioned`, and adding a member twice is a success.
+ * `options.activityOptions` (from the parent's input) apply to each of its Okta calls.
  */
-export async function provisionNewHire(input: NewHire): Promise<ProvisionResult> {
+export async function provisionNewHire(
+  input: NewHire,
+  options: ProvisionOptions = {},
+): Promise<ProvisionResult> {
   const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
+  const call = callOptions(parseInput(ProvisionOptionsSchema, options, 'provisionNewHire').activityOptions);
   let status: ProvisionResult['status'] = 'alreadyProvisioned';
   // A filtered listing finds the user or nothing; a `get` would log an expected 404 as a failed activity.
   const { items } = await okta.users.list({
-    session: SESSION,
+    ...call,
     filter: `profile.login eq ${JSON.stringify(hire.login)}`,
     limit: 1,
   });
   let user = items[0];
   if (!user) {
-    user = await okta.users.create({ session: SESSION, profile: toProfile(hire), activate: true });
+    user = await okta.users.create({ ...call, profile: toProfile(hire), activate: true });
     status = 'created';
   }
   for (const name of hire.groups) {
-    const group = await findOrCreateGroup(name);
-    await okta.groups.addUser({ session: SESSION, group: group.id, user: user.id });
+    const group = await findOrCreateGroup(name, call);
+    await okta.groups.addUser({ ...call, group: group.id, user: user.id });
   }
   return { login: hire.login, userId: user.id, status, groups: hire.groups };
 }
 pinned(provisionNewHire);
 
 /** The group with exactly this name (case-insensitive, as Okta compares names), if any. */
-async function findGroup(name: string): Promise<OktaGroup | undefined> {
+async function findGroup(name: string, call: CallOptions): Promise<OktaGroup | undefined> {
   // An exact search, not the `q` prefix search: a prefix shared by many groups could push the match
   // past the first page. Okta compares names case-insensitively, and so does the check that follows.
   const { items } = await okta.groups.list({
-    session: SESSION,
+    ...call,
     search: `profile.name eq ${JSON.stringify(name)}`,
     limit: 10,
   });
@@ -157,17 +185,17 @@ async function findGroup(name: string): Promise<OktaGroup | undefined> {
  * refuses the second one ("An object with this field already exists": OktaConflict), and the loser looks
  * the winner's group up.
  */
-async function findOrCreateGroup(name: string): Promise<OktaGroup> {
-  const existing = await findGroup(name);
+async function findOrCreateGroup(name: string, call: CallOptions): Promise<OktaGroup> {
+  const existing = await findGroup(name, call);
   if (existing) return existing;
   try {
     return await okta.groups.create({
-      session: SESSION,
+      ...call,
       profile: { name, description: 'Created by temporal-okta onboarding' },
     });
   } catch (err) {
     if (oktaErrorType(err) !== OktaErrorType.OktaConflict) throw err;
-    const created = await findGroup(name);
+    const created = await findGroup(name, call);
     if (!created) throw err;
     return created;
   }

@@ -100,6 +100,22 @@ export class AuthState {
     return this.#issued.map((t) => ({ ...t }));
   }
 
+  /**
+   * Revokes every access token issued so far, as an admin clearing an app's tokens would: the next API
+   * call with one is refused (401 E0000011). Refresh tokens, grants and the issued list stay.
+   *
+   * @returns how many access tokens it revoked.
+   */
+  revokeAccessTokens(): number {
+    let revoked = 0;
+    for (const [name, kind] of Object.entries(TOKEN_MODELS)) {
+      if (kind !== 'access_token') continue;
+      revoked += this.#models.get(name)?.size ?? 0;
+      this.#models.delete(name);
+    }
+    return revoked;
+  }
+
   /** Forgets every token, grant, session and interaction. */
   clear(): void {
     this.#models.clear();

@@ -5,13 +5,7 @@ import type { ListResult, LogPoll, OktaLogEvent } from '../../common/actions.js'
 import type { OktaSession } from '../../common/session.js';
 import type { createOktaActivities } from '../../activities/create-activities.js';
 import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
-import {
-  activityFailureOf,
-  newProfile,
-  startActionsHarness,
-  uniqueTaskQueue,
-  type ActionsHarness,
-} from './harness.js';
+import { newProfile, startActionsHarness, uniqueTaskQueue, type ActionsHarness } from './harness.js';
 import {
   act,
   collectEvents,

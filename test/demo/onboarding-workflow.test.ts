@@ -1,19 +1,24 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
-import { OktaErrorType } from '../../common/errors.js';
+import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../../common/errors.js';
+import { provisionWorkflowId } from '../../common/new-hire.js';
+import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
 import { createOktaWorker } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { testSessionKeys } from '../helpers/session-keys.js';
+import { startOktaOrg, type OktaOrg } from '../versioning/harness.js';
 
 /** The sample workflows check their input again at the workflow boundary (a client may skip its own check). */
 
 const buildId = 'onboarding-test';
 let env: TestWorkflowEnvironment;
+let org: OktaOrg;
 let worker: Worker;
 let running: Promise<void>;
 let client: Client;
@@ -21,11 +26,16 @@ let taskQueue: string;
 
 beforeAll(async () => {
   env = await connectToDevServer();
+  org = await startOktaOrg();
   taskQueue = uniqueTaskQueue('onboarding-input');
   worker = await createOktaWorker({
     connection: env.nativeConnection,
     config: { taskQueue, deploymentName: taskQueue, buildId },
-    activities: createOktaActivities({ connections: new Map(), buildId, sessionKeys: testSessionKeys() }),
+    activities: createOktaActivities({
+      connections: org.connections,
+      buildId,
+      sessionKeys: testSessionKeys(),
+    }),
   });
   running = worker.run();
   client = env.client;
@@ -36,6 +46,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await env?.teardown();
+  await org?.close();
 });
 
 /** Runs a workflow by name and returns its failure, plus whether any workflow task failed on the way. */
@@ -79,6 +90,88 @@ describe('the onboarding workflows at their boundary', () => {
     const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe(OktaErrorType.OktaInvalidInput);
     expect(cause.message).toContain('provisionNewHire: invalid input: login: must be the Okta login');
+    expect(taskFailed).toBe(false);
+  });
+});
+
+/** The options of every activity a workflow scheduled, by activity type. */
+async function scheduledActivities(workflowId: string) {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return history
+    .events!.map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a): a is temporal.api.history.v1.IActivityTaskScheduledEventAttributes => !!a)
+    .map((a) => ({
+      activity: a.activityType!.name!,
+      startToCloseSeconds: Number(a.startToCloseTimeout!.seconds),
+      initialIntervalMs:
+        Number(a.retryPolicy!.initialInterval!.seconds ?? 0) * 1000 +
+        (a.retryPolicy!.initialInterval!.nanos ?? 0) / 1e6,
+      maximumIntervalSeconds: Number(a.retryPolicy!.maximumInterval!.seconds),
+      nonRetryable: a.retryPolicy!.nonRetryableErrorTypes,
+    }));
+}
+
+describe('the onboarding workflows with activity options in their input', () => {
+  it('apply them to Connect and to every Okta action of every child, keeping the non-retryable types', async () => {
+    const workflowId = `${taskQueue}-options`;
+    const hire = {
+      login: `options.${taskQueue}@example.com`,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      department: 'Engineering',
+      title: 'Engineer',
+      groups: ['Onboarding Options'],
+    };
+    const result = await client.workflow.execute('onboardNewHires', {
+      args: [
+        {
+          hires: [hire],
+          domain: org.test.org.domain,
+          connection: EMULATOR_CONNECTIONS.service,
+          activityOptions: {
+            startToCloseTimeout: '7 seconds',
+            retry: { initialInterval: 250, maximumInterval: '3s' },
+          },
+        },
+      ],
+      taskQueue,
+      workflowId,
+    });
+    expect(result).toMatchObject({ done: 1, failed: 0 });
+
+    const scheduled = [
+      ...(await scheduledActivities(workflowId)),
+      ...(await scheduledActivities(provisionWorkflowId(hire.login))),
+    ];
+    expect(scheduled.map((a) => a.activity)).toEqual([
+      'oktaConnect',
+      'oktaUsersList',
+      'oktaUsersCreate',
+      'oktaGroupsList',
+      'oktaGroupsCreate',
+      'oktaGroupsAddUser',
+    ]);
+    for (const activity of scheduled) {
+      expect(activity, activity.activity).toMatchObject({
+        startToCloseSeconds: 7,
+        initialIntervalMs: 250,
+        maximumIntervalSeconds: 3,
+      });
+      expect(activity.nonRetryable).toEqual(expect.arrayContaining([...NON_RETRYABLE_ERROR_TYPES]));
+    }
+  });
+
+  it('fail onboardNewHires, not its workflow task, on an activity option that is not a duration', async () => {
+    const { error, taskFailed } = await failureOf('onboardNewHires', {
+      hires: [{ login: 'ada@example.com', firstName: 'Ada', lastName: 'L', department: 'Eng', title: 'Eng' }],
+      domain: org.test.org.domain,
+      connection: EMULATOR_CONNECTIONS.service,
+      activityOptions: { startToCloseTimeout: 'soon' },
+    });
+
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(OktaErrorType.OktaInvalidInput);
+    expect(cause.message).toContain('activityOptions.startToCloseTimeout: must be a duration');
     expect(taskFailed).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { importJWK } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orgClient } from '../../emulator/org.js';
+import { defaultRateLimitBudgets } from '../../emulator/rate-limits.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 
 let t: TestOrg;
@@ -81,6 +82,31 @@ describe('test controls', () => {
     await expect(getToken()).resolves.toEqual(expect.any(String));
   });
 
+  it('serves a request whose response it drops, so a create takes effect though the caller sees no answer', async () => {
+    await t.controls.clearRequests();
+    const { id } = await t.controls.addFault({
+      pathPrefix: '/api/v1/users',
+      method: 'POST',
+      dropResponse: true,
+      count: 1,
+    });
+    const login = 'lost.answer@example.com';
+    const create = t.fetch(`${origin}/api/v1/users?activate=false`, {
+      method: 'POST',
+      headers: { authorization: `SSWS ${t.org.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ profile: { login, email: login, firstName: 'Lost', lastName: 'Answer' } }),
+    });
+
+    await expect(create).rejects.toThrow();
+    const found = await t.fetch(`${origin}/api/v1/users/${encodeURIComponent(login)}`, {
+      headers: { authorization: `SSWS ${t.org.apiToken}` },
+    });
+    expect(found.status).toBe(200);
+    expect((await t.controls.requests()).requests).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/api/v1/users', status: 0, faultId: id }),
+    );
+  });
+
   it('rejects a fault with nothing to do', async () => {
     const res = await t.fetch(`${origin}/__emulator/faults`, {
       method: 'POST',
@@ -115,6 +141,35 @@ describe('test controls', () => {
         clientId: orgClient(t.org, 'service').clientId,
       }),
     );
+  });
+
+  it('revokes every issued access token: the next API call with one gets 401 E0000011, a new token works', async () => {
+    const [first, second] = [await getToken(), await getToken()];
+    const call = (token: string) =>
+      t.fetch(`${origin}/api/v1/users?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await call(first)).status).toBe(200);
+
+    expect(await t.controls.revokeTokens()).toBeGreaterThanOrEqual(2);
+
+    for (const token of [first, second]) {
+      const res = await call(token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(await res.json()).toMatchObject({ errorCode: 'E0000011' });
+    }
+    expect((await call(await getToken())).status).toBe(200);
+  });
+
+  it('applies rate-limit budgets set through the client: past the budget a call gets 429 E0000047', async () => {
+    await t.controls.setRateLimits({ users: 1 });
+    try {
+      expect((await users(t.org.apiToken)).status).toBe(200);
+      const limited = await users(t.org.apiToken);
+      expect(limited.status).toBe(429);
+      expect(await limited.json()).toMatchObject({ errorCode: 'E0000047' });
+    } finally {
+      await t.controls.setRateLimits({ users: defaultRateLimitBudgets.users });
+    }
   });
 
   it('reset with empty forgets issued tokens and empties the org; seed fills it again', async () => {

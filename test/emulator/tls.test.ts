@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import nodeTls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFetch } from '../../activities/transport.js';
 import { ensureTls, type EmulatorTls } from '../../emulator/tls.js';
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     const servername = (req.socket as { servername?: string | false }).servername;
     res.setHeader('content-type', 'application/json');
+    if (req.url === '/close') res.setHeader('connection', 'close'); // the next request needs a new connection
     res.end(JSON.stringify({ host: req.headers.host, servername }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,6 +52,17 @@ describe('emulator TLS', () => {
     const fetch = createFetch({ connectTo: { [domain]: `127.0.0.1:${port}` } });
     const err = await fetch(`https://${domain}/echo`).catch((e: unknown) => e);
     expect((err as { cause?: { code?: string } }).cause?.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('builds its TLS trust store once, not again for each new connection', async () => {
+    const fetch = createFetch({ ca: tls.caPem, connectTo: { [domain]: `127.0.0.1:${port}` } });
+    const built = vi.spyOn(nodeTls, 'createSecureContext');
+    try {
+      for (let i = 0; i < 3; i++) expect((await fetch(`https://${domain}/close`)).status).toBe(200);
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
   });
 
   it('reuses the CA kept in the state directory on the next start and signs the new leaf with it', async () => {
