@@ -73,6 +73,16 @@ export const NewHiresSchema = z
 /** How many child workflows the onboarding parent runs at once unless told otherwise. */
 export const DEFAULT_ONBOARDING_CONCURRENCY = 5;
 
+/**
+ * The second argument of `provisionNewHire`: what the parent passes on besides the hire. `groupIds` are
+ * the ids of the hire's groups, in the order of `groups`, resolved once per run by the parent; without
+ * them the child looks each group up (or creates it) itself.
+ */
+export const ProvisionOptionsSchema = z.strictObject({
+  groupIds: z.array(z.string().trim().min(1, "must be a group's id (00g...)")).max(50).optional(),
+});
+export type ProvisionOptions = z.infer<typeof ProvisionOptionsSchema>;
+
 /** Input of the `onboardNewHires` workflow. */
 export const OnboardingInputSchema = z.strictObject({
   hires: NewHiresSchema,

@@ -3,6 +3,6 @@ export type { ActionOptions, ConnectOptions, SessionOption, UsersGetOptions } fr
 export type { SessionRef, VisibleSessionNames } from './sessions.js';
 export { SESSIONS_HEADER } from './interceptors.js';
 export type { OktaSession } from '../common/session.js';
-export type { OktaUser, OktaUserStatus } from '../common/contract.js';
+export type { OktaCreatedUser, OktaUser, OktaUserStatus } from '../common/contract.js';
 export { pinned } from './versioning.js';
 export * from './onboarding.js';

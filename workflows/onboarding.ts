@@ -6,18 +6,20 @@ import {
   executeChild,
   setHandler,
 } from '@temporalio/workflow';
-import type { OktaGroup } from '../common/actions.js';
+import { MAX_CREATE_GROUP_IDS, type OktaGroup } from '../common/actions.js';
 import { OktaErrorType } from '../common/errors.js';
 import {
   NewHireSchema,
   ONBOARDING_PROGRESS_QUERY,
   OnboardingInputSchema,
+  ProvisionOptionsSchema,
   provisionWorkflowId,
   toProfile,
   type HireProgress,
   type NewHire,
   type OnboardingInput,
   type OnboardingProgress,
+  type ProvisionOptions,
   type ProvisionResult,
 } from '../common/new-hire.js';
 import { okta } from './okta.js';
@@ -79,6 +81,7 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
   for (const hire of people) hires.push({ login: hire.login, status: 'pending' });
 
   await okta.connect({ domain, connection, session: { global: SESSION } });
+  const groups = await resolveGroups(people, concurrency);
 
   let next = 0;
   async function lane(): Promise<void> {
@@ -89,7 +92,7 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
       line.status = 'running';
       try {
         const result = await executeChild(provisionNewHire, {
-          args: [hire],
+          args: [hire, { groupIds: hire.groups.map((name) => groupIdOf(groups, name)) }],
           workflowId: provisionWorkflowId(hire.login),
         });
         Object.assign(line, { status: result.status, userId: result.userId, groups: result.groups });
@@ -103,32 +106,100 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
 }
 pinned(onboardNewHires);
 
+/** A group name resolved by the parent: its id, or why it could not be found or created. */
+type ResolvedGroup = { id: string } | { error: string };
+
 /**
- * Provisions one new hire on the parent's global `okta` session: finds the user by login or creates it
- * (activated), then puts it in each of the hire's groups, creating a group that does not exist yet.
- * Safe to run again: an existing user is `alreadyProvisioned`, and adding a member twice is a success.
+ * Finds (or creates) every group the hires name, once per run, `concurrency` at a time: the children get
+ * ids and create each user in its groups in one call. Keys are lower-cased (Okta compares names so).
  */
-export async function provisionNewHire(input: NewHire): Promise<ProvisionResult> {
-  const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
-  let status: ProvisionResult['status'] = 'alreadyProvisioned';
-  // A filtered listing finds the user or nothing; a `get` would log an expected 404 as a failed activity.
-  const { items } = await okta.users.list({
-    session: SESSION,
-    filter: `profile.login eq ${JSON.stringify(hire.login)}`,
-    limit: 1,
-  });
-  let user = items[0];
-  if (!user) {
-    user = await okta.users.create({ session: SESSION, profile: toProfile(hire), activate: true });
-    status = 'created';
+async function resolveGroups(people: NewHire[], concurrency: number): Promise<Map<string, ResolvedGroup>> {
+  const names = new Map<string, string>();
+  for (const hire of people) {
+    for (const name of hire.groups) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
   }
-  for (const name of hire.groups) {
-    const group = await findOrCreateGroup(name);
-    await okta.groups.addUser({ session: SESSION, group: group.id, user: user.id });
+  const resolved = new Map<string, ResolvedGroup>();
+  const pending = [...names];
+  async function lane(): Promise<void> {
+    for (let entry = pending.shift(); entry; entry = pending.shift()) {
+      const [key, name] = entry;
+      try {
+        resolved.set(key, { id: (await findOrCreateGroup(name)).id });
+      } catch (err) {
+        resolved.set(key, { error: `group ${name}: ${rootMessage(err)}` });
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane));
+  return resolved;
+}
+
+/** The id of a group the parent resolved; throws (failing that hire only) when it could not be. */
+function groupIdOf(groups: Map<string, ResolvedGroup>, name: string): string {
+  const group = groups.get(name.toLowerCase());
+  if (!group || 'error' in group) throw new Error(group?.error ?? `group ${name} was not resolved`);
+  return group.id;
+}
+
+/**
+ * Provisions one new hire on the parent's global `okta` session: creates the user (activated) in the
+ * hire's groups in one call. `options.groupIds` are the groups' ids, resolved by the parent; without them
+ * the child finds each group by name, creating one that does not exist yet. Safe to run again: when the
+ * login already exists, the user is put in the groups (adding a member twice is a success) and reported
+ * `alreadyProvisioned`.
+ */
+export async function provisionNewHire(
+  input: NewHire,
+  options: ProvisionOptions = {},
+): Promise<ProvisionResult> {
+  const hire = parseInput(NewHireSchema, input, 'provisionNewHire');
+  const given = parseInput(ProvisionOptionsSchema, options, 'provisionNewHire').groupIds;
+  if (given && given.length !== hire.groups.length) {
+    throw ApplicationFailure.create({
+      type: OktaErrorType.OktaInvalidInput,
+      message: `provisionNewHire: invalid input: groupIds: must hold one id per group of the hire (${hire.groups.length}), in the same order`,
+      nonRetryable: true,
+      details: [{ fields: ['groupIds'] }],
+    });
+  }
+  const groupIds: string[] = given ?? [];
+  if (!given) for (const name of hire.groups) groupIds.push((await findOrCreateGroup(name)).id);
+  // Okta takes at most 20 group ids with a create; the rest are added one by one (idempotent).
+  const atCreate = groupIds.slice(0, MAX_CREATE_GROUP_IDS);
+  let user: { id: string };
+  let status: ProvisionResult['status'];
+  try {
+    const created = await okta.users.create({
+      session: SESSION,
+      profile: toProfile(hire),
+      activate: true,
+      groupIds: atCreate,
+    });
+    user = created;
+    status = created.alreadyExisted ? 'alreadyProvisioned' : 'created';
+  } catch (err) {
+    // The login is held by a user whose profile differs from the hire's (edited in Okta since): it is
+    // the same account (the login is unique), so it counts as provisioned and gets its groups.
+    const existingUserId = conflictingUserId(err);
+    if (!existingUserId) throw err;
+    user = { id: existingUserId };
+    status = 'alreadyProvisioned';
+    for (const group of atCreate) await okta.groups.addUser({ session: SESSION, group, user: user.id });
+  }
+  for (const group of groupIds.slice(MAX_CREATE_GROUP_IDS)) {
+    await okta.groups.addUser({ session: SESSION, group, user: user.id });
   }
   return { login: hire.login, userId: user.id, status, groups: hire.groups };
 }
 pinned(provisionNewHire);
+
+/** The id of the user that holds the login, when a create failed with OktaConflict for that reason. */
+function conflictingUserId(err: unknown): string | undefined {
+  if (oktaErrorType(err) !== OktaErrorType.OktaConflict) return undefined;
+  const details = ((err as ActivityFailure).cause as ApplicationFailure).details;
+  const id = (details?.[0] as { existingUserId?: unknown } | undefined)?.existingUserId;
+  return typeof id === 'string' ? id : undefined;
+}
 
 /** The group with exactly this name (case-insensitive, as Okta compares names), if any. */
 async function findGroup(name: string): Promise<OktaGroup | undefined> {
