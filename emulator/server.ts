@@ -31,8 +31,10 @@ export interface EmulatorOptions {
   domain?: string;
   /** Overrides the generated secret of the `/__emulator/*` controls. */
   adminSecret?: string;
-  /** Rate-limit budgets per family, per minute. */
+  /** Rate-limit budgets per family, per window. */
   rateLimits?: Partial<Record<RateLimitFamily, number>>;
+  /** The rate-limit window; Okta's is one minute (the default). Shorter windows keep pacing tests short. */
+  rateLimitWindowSeconds?: number;
   /** Users to seed into an empty org (groups follow); omitted: the seed's default. */
   seedUsers?: number;
   /** Access token lifetime; Okta's is 3600 s. */
@@ -95,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
   const startSeed = options.seedUsers === undefined ? {} : { users: options.seedUsers };
   const store = openStore({ storage: options.storage ?? 'sqlite', stateDir, seed: startSeed });
-  const rateLimits = createRateLimiter(options.rateLimits);
+  const rateLimits = createRateLimiter(options.rateLimits, options.rateLimitWindowSeconds);
   const authenticate = createAuthenticate({ provider, domain, apiToken: credentials.apiToken });
   const managementApi = createManagementApi({ store, authenticate, rateLimits });
   const faults = new FaultInjector();

@@ -80,6 +80,10 @@ export async function createOktaWorker(options: CreateOktaWorkerOptions): Promis
     ...(config.maxConcurrentActivityTaskExecutions !== undefined && workerOptions.tuner === undefined
       ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
       : {}),
+    // The Okta budget shared by the fleet: the server dispatches at most this many activities a second.
+    ...(config.maxTaskQueueActivitiesPerSecond !== undefined
+      ? { maxTaskQueueActivitiesPerSecond: config.maxTaskQueueActivitiesPerSecond }
+      : {}),
     workerDeploymentOptions: {
       useWorkerVersioning: true,
       version: { deploymentName: config.deploymentName, buildId: config.buildId },

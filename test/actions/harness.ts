@@ -9,6 +9,7 @@ import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import type { OktaSession } from '../../common/session.js';
 import { writeEmulatorConnections } from '../../emulator/connections.js';
+import type { EmulatorOptions } from '../../emulator/server.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
@@ -46,9 +47,11 @@ export async function startActionsHarness(
     /** The workflows module to bundle; default this folder's `workflows.ts` (other modules re-export it). */
     workflowsPath?: string;
     workerOptions?: Partial<WorkerOptions>;
+    /** Emulator options, such as a shorter rate-limit window. */
+    emulator?: Partial<EmulatorOptions>;
   } = {},
 ): Promise<ActionsHarness> {
-  const t = await startTestOrg({ seedUsers: options.seedUsers ?? 20 });
+  const t = await startTestOrg({ seedUsers: options.seedUsers ?? 20, ...options.emulator });
   const dir = await mkdtemp(join(tmpdir(), 'okta-actions-'));
   const file = await writeEmulatorConnections(t.org, dir);
   const env = await connectToDevServer();

@@ -190,6 +190,10 @@ describe('listing heartbeats', () => {
 describe('rate limits', () => {
   it('a 429 burst is retried when the window resets, without sleeping in the activity or failing a workflow', async () => {
     const users = (await allListedUserIds()).slice(0, 5);
+    // Another integration spent the budget: Okta refuses the window with one 429. The worker sends
+    // nothing more into it: the other gets fail their attempt too and all are retried at the reset.
+    // (No earlier test of this file calls /api/v1/users/{id}: the worker knows nothing of that family's
+    // window, so the first get goes alone and draws the 429.)
     const reset = Math.floor(Date.now() / 1000) + 3;
     await h.t.controls.addFault({
       pathPrefix: '/api/v1/users/',
@@ -200,7 +204,7 @@ describe('rate limits', () => {
         'X-Rate-Limit-Remaining': '0',
         'X-Rate-Limit-Reset': String(reset),
       },
-      count: users.length,
+      count: 1,
     });
     const started = Date.now();
     const results = await Promise.all(users.map((user) => h.run<OktaUser>('users.get', { user })));
