@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
+  MAX_HIRES_PER_BATCH,
   NewHiresSchema,
+  ONBOARDING_ADD_HIRES_SIGNAL,
   ONBOARDING_PROGRESS_QUERY,
   OnboardingInputSchema,
   describeIssues,
@@ -51,29 +53,46 @@ export async function loadNewHires(file: string): Promise<NewHire[]> {
   return parsed.data;
 }
 
+/** The onboarding input as the client takes it: every hire of the run (up to 10,000) in `hires`. */
+const ClientOnboardingInputSchema = OnboardingInputSchema.omit({ total: true }).extend({
+  hires: NewHiresSchema,
+});
+
 export interface StartOnboardingOptions {
+  /** Every hire of the run in `hires` (up to 10,000): the client sends them in batches of 500. */
   input: OnboardingInput;
   taskQueue: string;
   /** Default `onboarding-<timestamp>`. */
   workflowId?: string;
 }
 
-/** Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. */
+/**
+ * Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. More
+ * hires than one payload holds (500) go as the first batch in the input, with `total`, and the others by
+ * `addHires` signals, sent before this returns.
+ */
 export async function startOnboarding(
   client: Client,
   options: StartOnboardingOptions,
 ): Promise<WorkflowHandle<typeof onboardNewHires>> {
-  const parsed = OnboardingInputSchema.safeParse(options.input);
+  const parsed = ClientOnboardingInputSchema.safeParse(options.input);
   if (!parsed.success) {
     throw new InputError(`Invalid onboarding input:\n- ${describeIssues(parsed.error).join('\n- ')}`);
   }
   const workflowId =
     options.workflowId ?? `onboarding-${new Date().toISOString().replace(/[:.]/g, '-').toLowerCase()}`;
-  return client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
-    args: [parsed.data],
+  const { hires, ...rest } = parsed.data;
+  const batches: NewHire[][] = [];
+  for (let i = 0; i < hires.length; i += MAX_HIRES_PER_BATCH)
+    batches.push(hires.slice(i, i + MAX_HIRES_PER_BATCH));
+  const [first, ...others] = batches;
+  const handle = await client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
+    args: [{ ...rest, hires: first!, ...(others.length ? { total: hires.length } : {}) }],
     taskQueue: options.taskQueue,
     workflowId,
   });
+  for (const batch of others) await handle.signal(ONBOARDING_ADD_HIRES_SIGNAL, batch);
+  return handle;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,8 +148,10 @@ export function renderOnboardingReport(progress: OnboardingProgress): string {
     h.userId ?? '',
     h.status === 'failed' ? (h.error ?? '') : (h.groups ?? []).join(', '),
   ]);
-  const created = progress.hires.filter((h) => h.status === 'created').length;
-  const existing = progress.hires.filter((h) => h.status === 'alreadyProvisioned').length;
+  // A run in batches counts; its lines are the failed hires only.
+  const created = progress.created ?? progress.hires.filter((h) => h.status === 'created').length;
+  const existing =
+    progress.alreadyProvisioned ?? progress.hires.filter((h) => h.status === 'alreadyProvisioned').length;
   return [
     renderTable(['Login', 'Status', 'Okta user id', 'Groups'], rows, 70),
     '',

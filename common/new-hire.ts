@@ -47,8 +47,15 @@ export const NewHireSchema = z.strictObject({
 export type NewHire = z.infer<typeof NewHireSchema>;
 export type NewHireInput = z.input<typeof NewHireSchema>;
 
-/** The most hires one onboarding workflow takes: its progress (per-hire status) lives in workflow state. */
-export const MAX_HIRES_PER_RUN = 500;
+/** The most hires one onboarding run takes. */
+export const MAX_HIRES_PER_RUN = 10_000;
+
+/**
+ * The most hires in one payload: the workflow's input, each `addHires` signal, each batch child's input.
+ * A run of more hires takes them in batches of this size (one child workflow each), so that no payload
+ * and no history comes near Temporal's limits (2 MB a payload, 50 MB and 51,200 events a history).
+ */
+export const MAX_HIRES_PER_BATCH = 500;
 
 /** A list of new hires: at least one, each login once. */
 export const NewHiresSchema = z
@@ -83,9 +90,17 @@ export const ProvisionOptionsSchema = z.strictObject({
 });
 export type ProvisionOptions = z.infer<typeof ProvisionOptionsSchema>;
 
+/** The hires of one batch (one payload): at most {@link MAX_HIRES_PER_BATCH}. */
+export const NewHiresBatchSchema = NewHiresSchema.refine((hires) => hires.length <= MAX_HIRES_PER_BATCH, {
+  error: `must list at most ${MAX_HIRES_PER_BATCH} new hires in one payload: send the rest with the addHires signal`,
+});
+
 /** Input of the `onboardNewHires` workflow. */
 export const OnboardingInputSchema = z.strictObject({
-  hires: NewHiresSchema,
+  /** The hires, or the first batch of them when `total` is larger (the rest come by `addHires` signals). */
+  hires: NewHiresBatchSchema,
+  /** All the hires of the run, when more than `hires` (at most 10,000); default: `hires` alone. */
+  total: z.number().int().min(1).max(MAX_HIRES_PER_RUN).optional(),
   /** The Okta org domain, e.g. `companyabc.okta.com`. */
   domain: z.string({ error: 'must be the Okta org domain' }).trim().min(1, 'must be the Okta org domain'),
   /** The OAuth 2.0 connection configured on the workers. */
@@ -128,7 +143,12 @@ export interface HireProgress {
   error?: string;
 }
 
-/** The `progress` query's answer, and the onboarding workflow's result once `finished`. */
+/**
+ * The `progress` query's answer, and the onboarding workflow's result once `finished`. For a run of at
+ * most {@link MAX_HIRES_PER_BATCH} hires, `hires` has every hire's line. A larger run reports counts, and
+ * in `hires` the lines of the batch in progress, then, once finished, those of the hires that failed
+ * (at most {@link MAX_HIRES_PER_BATCH}; `created` and `alreadyProvisioned` are counted).
+ */
 export interface OnboardingProgress {
   total: number;
   /** Hires whose child workflow completed (created or already provisioned). */
@@ -136,7 +156,35 @@ export interface OnboardingProgress {
   failed: number;
   finished: boolean;
   hires: HireProgress[];
+  /** Of `done`: created now (set for runs in batches). */
+  created?: number;
+  /** Of `done`: already provisioned (set for runs in batches). */
+  alreadyProvisioned?: number;
+  /** Batches finished and in all (set for runs in batches). */
+  batches?: { done: number; total: number };
 }
+
+/** What one batch child (`onboardNewHiresBatch`) reports to its parent when it finishes. */
+export interface BatchReport {
+  created: number;
+  alreadyProvisioned: number;
+  failed: number;
+  /** The lines of the hires that failed. */
+  failures: HireProgress[];
+  /** Group ids by lower-cased group name: those the batch was given and those it resolved. */
+  groupIds: Record<string, string>;
+}
+
+/** Input of a batch child: its hires and what the parent passes on. */
+export interface BatchInput {
+  hires: NewHire[];
+  concurrency: number;
+  /** Group ids by lower-cased name, resolved by earlier batches. */
+  groupIds: Record<string, string>;
+}
+
+/** The name of the signal that brings a run started with `total` its further batches of hires. */
+export const ONBOARDING_ADD_HIRES_SIGNAL = 'addHires';
 
 /** The name of the onboarding workflow's progress query. */
 export const ONBOARDING_PROGRESS_QUERY = 'progress';

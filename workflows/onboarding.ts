@@ -2,19 +2,28 @@ import {
   ActivityFailure,
   ApplicationFailure,
   ChildWorkflowFailure,
+  condition,
   defineQuery,
+  defineSignal,
   executeChild,
+  getExternalWorkflowHandle,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { MAX_CREATE_GROUP_IDS, type OktaGroup } from '../common/actions.js';
 import { OktaErrorType } from '../common/errors.js';
 import {
+  MAX_HIRES_PER_BATCH,
   NewHireSchema,
+  NewHiresBatchSchema,
+  ONBOARDING_ADD_HIRES_SIGNAL,
   ONBOARDING_PROGRESS_QUERY,
   OnboardingInputSchema,
   ProvisionOptionsSchema,
   provisionWorkflowId,
   toProfile,
+  type BatchInput,
+  type BatchReport,
   type HireProgress,
   type NewHire,
   type OnboardingInput,
@@ -36,6 +45,15 @@ const SESSION = 'okta';
 
 /** The parent's progress: total, done, failed, and each hire's status. */
 export const progressQuery = defineQuery<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY);
+
+/** Further hires of a run started with `total` above its first batch: at most 500 a signal. */
+export const addHiresSignal = defineSignal<[NewHire[]]>(ONBOARDING_ADD_HIRES_SIGNAL);
+
+/** From a batch child to its parent: how many of the batch's hires are done and failed so far. */
+export const batchProgressSignal = defineSignal<[{ done: number; failed: number }]>('batchProgress');
+
+/** A batch child tells its parent its progress at most this often (in hires), besides its result. */
+const BATCH_PROGRESS_EVERY = 25;
 
 /** The Okta failure type behind an action's failure, if any. */
 function oktaErrorType(err: unknown): string | undefined {
@@ -74,21 +92,42 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
 
   const {
     hires: people,
+    total,
     domain,
     connection,
     concurrency,
   } = parseInput(OnboardingInputSchema, input, 'onboardNewHires');
+  if (total !== undefined && total > people.length) {
+    return onboardInBatches(people, total, concurrency, async () => {
+      await okta.connect({ domain, connection, session: { global: SESSION } });
+    });
+  }
   for (const hire of people) hires.push({ login: hire.login, status: 'pending' });
 
   await okta.connect({ domain, connection, session: { global: SESSION } });
-  const groups = await resolveGroups(people, concurrency);
+  await provisionAll(people, hires, concurrency, new Map());
+  return snapshot(true);
+}
+pinned(onboardNewHires);
 
+/**
+ * Runs one {@link provisionNewHire} child per hire, `concurrency` at a time, after resolving the groups
+ * the hires name that `groups` does not hold yet; records each outcome in `lines` (same order as `people`).
+ */
+async function provisionAll(
+  people: NewHire[],
+  lines: HireProgress[],
+  concurrency: number,
+  groups: Map<string, ResolvedGroup>,
+  onOutcome: () => void = () => undefined,
+): Promise<void> {
+  for (const [key, group] of await resolveGroups(people, concurrency, groups)) groups.set(key, group);
   let next = 0;
   async function lane(): Promise<void> {
     while (next < people.length) {
       const index = next++;
       const hire = people[index]!;
-      const line = hires[index]!;
+      const line = lines[index]!;
       line.status = 'running';
       try {
         const result = await executeChild(provisionNewHire, {
@@ -99,12 +138,121 @@ export async function onboardNewHires(input: OnboardingInput): Promise<Onboardin
       } catch (err) {
         Object.assign(line, { status: 'failed', error: rootMessage(err) });
       }
+      onOutcome();
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, people.length) }, lane));
+}
+
+/**
+ * A run of more hires than one payload holds: the first batch comes in the input, the others by
+ * `addHires` signals (the client sends them right after the start; the run waits for `total` hires).
+ * Each batch runs in its own child workflow ({@link onboardNewHiresBatch}), one after the other, so the
+ * parent's history holds a few events per batch, not per hire, and no payload grows with the run: the
+ * progress and the result carry counts and the failed hires' lines (at most 500).
+ */
+async function onboardInBatches(
+  first: NewHire[],
+  total: number,
+  concurrency: number,
+  connect: () => Promise<void>,
+): Promise<OnboardingProgress> {
+  const pending: NewHire[][] = [first];
+  let received = first.length;
+  const counts = { created: 0, alreadyProvisioned: 0, failed: 0 };
+  const failures: HireProgress[] = [];
+  const batchCount = Math.ceil(total / MAX_HIRES_PER_BATCH);
+  let batchesDone = 0;
+  let current = { done: 0, failed: 0 };
+  const fail = (lines: HireProgress[]) => {
+    counts.failed += lines.length;
+    failures.push(...lines.slice(0, Math.max(0, MAX_HIRES_PER_BATCH - failures.length)));
+  };
+  const snapshot = (finished: boolean): OnboardingProgress => ({
+    total,
+    done: counts.created + counts.alreadyProvisioned + current.done,
+    failed: counts.failed + current.failed,
+    finished,
+    hires: failures.map((h) => ({ ...h })),
+    created: counts.created,
+    alreadyProvisioned: counts.alreadyProvisioned,
+    batches: { done: batchesDone, total: batchCount },
+  });
+  setHandler(progressQuery, () => snapshot(false));
+  setHandler(batchProgressSignal, (progress) => void (current = progress));
+  setHandler(addHiresSignal, (more) => {
+    // A signal handler must not throw: a bad batch fails its hires, not the run.
+    const parsed = NewHiresBatchSchema.safeParse(more);
+    const count = Array.isArray(more) ? more.length : 1;
+    received += count;
+    if (parsed.success) pending.push(parsed.data);
+    else
+      fail([
+        { login: '(a batch of hires)', status: 'failed', error: `${count} hires refused: invalid batch` },
+      ]);
+  });
+
+  await connect();
+  const groupIds: Record<string, string> = {};
+  for (let batch = 0; received < total || pending.length > 0; batch++) {
+    await condition(() => pending.length > 0 || received >= total);
+    const hires = pending.shift();
+    if (!hires) break;
+    current = { done: 0, failed: 0 };
+    try {
+      const report = await executeChild(onboardNewHiresBatch, {
+        args: [{ hires, concurrency, groupIds }],
+        workflowId: `${workflowInfo().workflowId}-batch-${batch}`,
+      });
+      counts.created += report.created;
+      counts.alreadyProvisioned += report.alreadyProvisioned;
+      counts.failed += report.failed - report.failures.length;
+      fail(report.failures);
+      Object.assign(groupIds, report.groupIds);
+    } catch (err) {
+      fail(hires.map((h) => ({ login: h.login, status: 'failed' as const, error: rootMessage(err) })));
+    }
+    current = { done: 0, failed: 0 };
+    batchesDone++;
+  }
   return snapshot(true);
 }
-pinned(onboardNewHires);
+
+/**
+ * One batch of a large onboarding run (at most 500 hires), started by {@link onboardNewHires}: provisions
+ * each hire in its own child, `concurrency` at a time, on the parent's global session, and reports
+ * counts, the failed hires' lines and the group ids it resolved (the next batch reuses them).
+ */
+export async function onboardNewHiresBatch(input: BatchInput): Promise<BatchReport> {
+  const hires = parseInput(NewHiresBatchSchema, input.hires, 'onboardNewHiresBatch', 'hires');
+  const lines: HireProgress[] = hires.map((h) => ({ login: h.login, status: 'pending' }));
+  const given = Object.entries(input.groupIds ?? {});
+  const groups = new Map<string, ResolvedGroup>(given.map(([name, id]) => [name, { id }]));
+  const parent = workflowInfo().parent;
+  let reported = 0;
+  let sending: Promise<void> = Promise.resolve();
+  const report = (force: boolean) => {
+    const done = lines.filter((l) => l.status === 'created' || l.status === 'alreadyProvisioned').length;
+    const failed = lines.filter((l) => l.status === 'failed').length;
+    if (!parent || (!force && done + failed - reported < BATCH_PROGRESS_EVERY)) return;
+    reported = done + failed;
+    const handle = getExternalWorkflowHandle(parent.workflowId, parent.runId);
+    sending = sending.then(() => handle.signal(batchProgressSignal, { done, failed }).catch(() => undefined));
+  };
+  await provisionAll(hires, lines, Math.max(1, input.concurrency), groups, () => report(false));
+  await sending;
+  const count = (status: HireProgress['status']) => lines.filter((l) => l.status === status).length;
+  const groupIds: Record<string, string> = {};
+  for (const [name, group] of groups) if ('id' in group) groupIds[name] = group.id;
+  return {
+    created: count('created'),
+    alreadyProvisioned: count('alreadyProvisioned'),
+    failed: count('failed'),
+    failures: lines.filter((l) => l.status === 'failed'),
+    groupIds,
+  };
+}
+pinned(onboardNewHiresBatch);
 
 /** A group name resolved by the parent: its id, or why it could not be found or created. */
 type ResolvedGroup = { id: string } | { error: string };
@@ -113,10 +261,17 @@ type ResolvedGroup = { id: string } | { error: string };
  * Finds (or creates) every group the hires name, once per run, `concurrency` at a time: the children get
  * ids and create each user in its groups in one call. Keys are lower-cased (Okta compares names so).
  */
-async function resolveGroups(people: NewHire[], concurrency: number): Promise<Map<string, ResolvedGroup>> {
+async function resolveGroups(
+  people: NewHire[],
+  concurrency: number,
+  known: Map<string, ResolvedGroup>,
+): Promise<Map<string, ResolvedGroup>> {
   const names = new Map<string, string>();
   for (const hire of people) {
-    for (const name of hire.groups) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+    for (const name of hire.groups) {
+      const key = name.toLowerCase();
+      if (!names.has(key) && !known.has(key)) names.set(key, name);
+    }
   }
   const resolved = new Map<string, ResolvedGroup>();
   const pending = [...names];

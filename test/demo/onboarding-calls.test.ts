@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
+import { startOnboarding } from '../../client/onboarding.js';
 import type { NewHire, OnboardingProgress } from '../../common/new-hire.js';
 import { writeEmulatorConnections } from '../../emulator/connections.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
@@ -44,7 +45,8 @@ function hires(count: number, tag: string): NewHire[] {
 }
 
 beforeAll(async () => {
-  t = await startTestOrg({ seedUsers: 5 });
+  // Budgets of a large org, so the runs here are bounded by Temporal, not by Okta's windows.
+  t = await startTestOrg({ seedUsers: 5, rateLimits: { users: 5000, 'users-by-id': 5000 } });
   dir = await mkdtemp(join(tmpdir(), 'onboarding-calls-'));
   const file = await writeEmulatorConnections(t.org, dir);
   env = await connectToDevServer();
@@ -98,4 +100,30 @@ describe('the onboarding sample at scale', () => {
     expect(api.filter((r) => r.status === 429)).toEqual([]);
     expect(api.length).toBeLessThanOrEqual(520);
   }, 600_000);
+
+  it('onboards 510 hires in two batches (500 and 10), reports counts, and reports every hire already provisioned on a rerun', async () => {
+    const people = hires(510, 'batches');
+    const run = async (workflowId: string) => {
+      const handle = await startOnboarding(env.client, {
+        input: { hires: people, domain: t.org.domain, connection: 'okta-automation', concurrency: 50 },
+        taskQueue,
+        workflowId,
+      });
+      return handle.result();
+    };
+
+    const first = await run(`${taskQueue}-510`);
+    const second = await run(`${taskQueue}-510-again`);
+
+    expect(first).toMatchObject({ total: 510, done: 510, failed: 0, created: 510, alreadyProvisioned: 0 });
+    expect(first.batches).toEqual({ done: 2, total: 2 });
+    expect(first.hires).toEqual([]);
+    expect(second).toMatchObject({
+      total: 510,
+      done: 510,
+      failed: 0,
+      created: 0,
+      alreadyProvisioned: 510,
+    });
+  }, 900_000);
 });
