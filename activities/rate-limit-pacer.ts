@@ -123,7 +123,9 @@ export function createRateLimitPacer(): RateLimitPacer {
     const remaining = header(response.headers, 'x-rate-limit-remaining');
     const reset = header(response.headers, 'x-rate-limit-reset');
     if (limit === undefined || remaining === undefined || reset === undefined) return;
-    if (w.known && reset < w.reset) return; // an answer from a window already over
+    // An answer from a window already over (after a rollover, until the new window's first answer, the
+    // window is known but its reset is not: the old reset marks what is stale).
+    if (w.known && (reset < w.reset || (w.resetAt === Infinity && reset <= w.reset))) return;
     const date = Date.parse(response.headers.get('date') ?? '');
     // `Date` has whole seconds, so the delay is at worst overestimated: the earliest estimate is the best.
     const resetAt = now + Math.max(0, reset * 1000 - (Number.isFinite(date) ? date : now)) + PACING_MARGIN_MS;
