@@ -73,7 +73,10 @@ function rootMessage(err: unknown): string {
  * {@link provisionNewHire} child per hire (workflow id {@link provisionWorkflowId}: `provision-` and a
  * hash of the login), `concurrency` at a time.
  * A hire that fails is reported, not retried by the parent; the others go on. Progress is kept in workflow
- * state and answered by the `progress` query; the result is the final progress.
+ * state and answered by the `progress` query; the result is the final progress. With `total` above the
+ * hires of the input (at most 500 a payload), the rest arrive by `addHires` signals and each batch of 500
+ * runs in a child workflow ({@link onboardNewHiresBatch}); progress and result then carry counts.
+ * `startOnboarding` does the splitting.
  *
  * @example
  * await client.workflow.execute('onboardNewHires', {
