@@ -18,7 +18,8 @@ import { connect, findConnection } from './connect.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
 import { protectedRequest, requestScopedToken, revokeAccessToken, type Token } from './oauth.js';
-import { OktaClient, type OktaAuthorizer } from './okta-client.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, OktaClient, type OktaAuthorizer } from './okta-client.js';
+import { createRateLimitPacer, type RateLimitPacer } from './rate-limit-pacer.js';
 import { createSessionSigner } from './session-signing.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import type { CodecKeyring } from '../worker/keys.js';
@@ -38,6 +39,8 @@ export interface OktaActivityDeps {
   tokens?: TokenCache;
   /** Per-request timeout, below the activities' start-to-close timeout. Default 30 s. */
   requestTimeoutMs?: number;
+  /** Paces requests from Okta's rate-limit headers; one per worker process, created here when omitted. */
+  pacer?: RateLimitPacer;
 }
 
 /** Turns a zod error from an activity's input check into a non-retryable, field-naming failure. */
@@ -56,6 +59,7 @@ function invalidInput(activity: string, err: ZodError) {
  */
 export function createOktaActivities(deps: OktaActivityDeps) {
   const tokens = deps.tokens ?? createTokenCache();
+  const pacer = deps.pacer ?? createRateLimitPacer();
   const signer = createSessionSigner(deps.sessionKeys);
 
   /**
@@ -117,6 +121,12 @@ export function createOktaActivities(deps: OktaActivityDeps) {
         authorizer,
         requestTimeoutMs: deps.requestTimeoutMs,
         signal: activity.cancellationSignal,
+        pacer,
+        // A held request must still start in time to finish within the attempt's start-to-close timeout.
+        deadline:
+          Date.now() +
+          activity.info.startToCloseTimeoutMs -
+          (deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
       }),
       heartbeat: (details) => activity.heartbeat(details),
       lastHeartbeat: () => activity.info.heartbeatDetails,

@@ -1,6 +1,7 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import { OktaErrorType } from '../common/errors.js';
 import { oktaFailure } from './failures.js';
+import { rateLimitFamily, type RateLimitPacer } from './rate-limit-pacer.js';
 
 /**
  * Sends requests with a session's credentials. Implemented by the session layer on top of the token
@@ -59,6 +60,16 @@ export interface OktaClientOptions {
   requestTimeoutMs?: number;
   /** The activity's cancellation signal: cancelling the activity aborts the request in flight. */
   signal?: AbortSignal;
+  /**
+   * The worker process's pacer: requests of a family whose budget is spent wait for its reset instead of
+   * drawing 429s. Without one, every request goes at once.
+   */
+  pacer?: RateLimitPacer;
+  /**
+   * When the last request may start (epoch ms), e.g. the activity's start-to-close deadline less the
+   * request timeout: a pacing hold that would end later fails the attempt with `OktaRateLimited` instead.
+   */
+  deadline?: number;
 }
 
 /** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
@@ -127,11 +138,18 @@ export class OktaClient {
       headers.set('Content-Type', 'application/json');
       body = JSON.stringify(req.body);
     }
+    const release = await this.options.pacer?.acquire(this.origin, rateLimitFamily(url.pathname), {
+      signal: this.options.signal,
+      deadline: this.options.deadline,
+    });
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
     try {
-      return await this.options.authorizer.send(url, { method: req.method, headers, body, signal });
+      const response = await this.options.authorizer.send(url, { method: req.method, headers, body, signal });
+      release?.(response);
+      return response;
     } catch (err) {
+      release?.();
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
       if (timeout.aborted) {
         throw oktaFailure(

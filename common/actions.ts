@@ -49,6 +49,9 @@ const paged = {
   pageSize: z.number().int().positive().max(1000).optional(),
 };
 
+/** The most group ids Okta takes when it creates a user; add more with `okta.groups.addUser`. */
+export const MAX_CREATE_GROUP_IDS = 20;
+
 export const UsersCreateInputSchema = z.object({
   session,
   profile: UserProfileSchema,
@@ -59,8 +62,14 @@ export const UsersCreateInputSchema = z.object({
    * payload codec is on; prefer activation emails or a reset-password flow.
    */
   password: z.string().min(1).optional(),
-  /** Group ids to put the user in at creation. */
-  groupIds: z.array(groupId).optional(),
+  /**
+   * Group ids (`OKTA_GROUP`s) to put the user in, in the same call (Okta takes at most 20). When the user
+   * already exists with the same profile, the action adds it to these groups instead (idempotent).
+   */
+  groupIds: z
+    .array(groupId)
+    .max(MAX_CREATE_GROUP_IDS, `must list at most ${MAX_CREATE_GROUP_IDS} group ids (Okta's limit on create)`)
+    .optional(),
 });
 export type UsersCreateInput = z.input<typeof UsersCreateInputSchema>;
 

@@ -70,6 +70,14 @@ export const OktaUserSchema = z.object({
 export type OktaUser = z.infer<typeof OktaUserSchema>;
 
 /**
+ * What `okta.users.create` returns: the user, plus `alreadyExisted: true` when Okta already held a user
+ * with the requested login and the same profile, which the action returned (after putting it in the
+ * requested `groupIds`) instead of failing: a user made before this call, or by an earlier attempt of the
+ * same activity whose answer was lost. A user created by this call has no such field.
+ */
+export type OktaCreatedUser = OktaUser & { alreadyExisted?: true };
+
+/**
  * The activities of temporal-okta, keyed by their registered names. Workflows type their proxies with it
  * (`proxyActivities<OktaActivities>`), and `createOktaActivities(deps)` implements it.
  */
@@ -81,7 +89,7 @@ export interface OktaActivities {
   /** `GET /api/v1/users/{id or login}`. */
   oktaUsersGet(input: A.UsersGetInput): Promise<OktaUser>;
   /** Creates a user; returns the user an earlier attempt created when login and profile match. */
-  oktaUsersCreate(input: A.UsersCreateInput): Promise<OktaUser>;
+  oktaUsersCreate(input: A.UsersCreateInput): Promise<OktaCreatedUser>;
   /** Partial (POST) or full (PUT) profile update. */
   oktaUsersUpdate(input: A.UsersUpdateInput): Promise<OktaUser>;
   /** A lifecycle operation (activate, suspend, ...); returns the user with its new status. */

@@ -29,6 +29,10 @@ const WorkerEnvSchema = z.object({
     .int('must be a whole number, e.g. 50')
     .positive('must be at least 1')
     .optional(),
+  TEMPORAL_OKTA_ACTIVITIES_PER_SECOND: z.coerce
+    .number({ message: "must be a number of activities per second, e.g. 9 (90 % of Okta's 600 a minute)" })
+    .positive('must be more than 0')
+    .optional(),
 });
 
 export interface WorkerConfig {
@@ -36,6 +40,13 @@ export interface WorkerConfig {
   deploymentName: string;
   buildId: string;
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * The task queue's activity rate (`maxTaskQueueActivitiesPerSecond`), enforced by the Temporal server
+   * across every worker of the queue: set it to the Okta budget this fleet may use, per second (the
+   * budget of the busiest family an onboarding run draws on, users creates, times the share you give it,
+   * divided by 60). Each worker also paces itself from Okta's rate-limit headers.
+   */
+  maxTaskQueueActivitiesPerSecond?: number;
 }
 
 /** A worker configuration error: names each variable that is wrong and what it must be. */
@@ -62,5 +73,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     deploymentName: e.TEMPORAL_OKTA_DEPLOYMENT_NAME,
     buildId: e.TEMPORAL_OKTA_BUILD_ID ?? defaultBuildId(env),
     maxConcurrentActivityTaskExecutions: e.TEMPORAL_OKTA_MAX_CONCURRENT_ACTIVITIES,
+    ...(e.TEMPORAL_OKTA_ACTIVITIES_PER_SECOND !== undefined
+      ? { maxTaskQueueActivitiesPerSecond: e.TEMPORAL_OKTA_ACTIVITIES_PER_SECOND }
+      : {}),
   };
 }

@@ -81,6 +81,10 @@ export async function createOktaWorker(options: CreateOktaWorkerOptions): Promis
     ...(config.maxConcurrentActivityTaskExecutions !== undefined && rest.tuner === undefined
       ? { maxConcurrentActivityTaskExecutions: config.maxConcurrentActivityTaskExecutions }
       : {}),
+    // The Okta budget shared by the fleet: the server dispatches at most this many activities a second.
+    ...(config.maxTaskQueueActivitiesPerSecond !== undefined
+      ? { maxTaskQueueActivitiesPerSecond: config.maxTaskQueueActivitiesPerSecond }
+      : {}),
     ...rest,
     // The plugin adds the session interceptors and Worker Deployment Versioning (PINNED by default).
     plugins: [new OktaPlugin({ deployment: config }), ...plugins],

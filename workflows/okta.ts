@@ -291,7 +291,11 @@ const users = {
    * ```
    */
   get: defineAction('okta.users.get', 'oktaUsersGet', A.UsersGetInputSchema),
-  /** Creates a user (activated unless `activate: false`); safe to retry. */
+  /**
+   * Creates a user (activated unless `activate: false`), in `groupIds` in the same call; safe to retry.
+   * A user already holding the login with the same profile is put in `groupIds` and returned with
+   * `alreadyExisted: true`.
+   */
   create: defineAction('okta.users.create', 'oktaUsersCreate', A.UsersCreateInputSchema),
   /** Updates a profile: partial by default, the whole profile with `replace: true`. */
   update: defineAction('okta.users.update', 'oktaUsersUpdate', A.UsersUpdateInputSchema),

@@ -13,7 +13,7 @@ import {
   UsersUpdateInputSchema,
   type OktaGroup,
 } from '../../common/actions.js';
-import type { OktaUser } from '../../common/contract.js';
+import type { OktaCreatedUser, OktaUser } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
 import { oktaFailure } from '../failures.js';
 import type { ActionContext } from './context.js';
@@ -34,12 +34,19 @@ export async function fetchUser(ctx: ActionContext, user: string): Promise<OktaU
   return toUser((await ctx.client.request<unknown>({ method: 'GET', path: userPath(user) })).body);
 }
 
-export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaUser> {
+/**
+ * `POST /api/v1/users`, with `groupIds` when given (Okta adds the memberships in the same call). Safe to
+ * retry: when the login is taken by a user with the same profile (created earlier, or by an earlier attempt
+ * whose answer was lost), it puts that user in `groupIds` (idempotent PUTs) and returns it with
+ * `alreadyExisted: true`; a different user holding the login is an OktaConflict.
+ */
+export async function create(ctx: ActionContext, rawInput: unknown): Promise<OktaCreatedUser> {
   const input = UsersCreateInputSchema.parse(rawInput);
+  const groupIds = [...new Set(input.groupIds ?? [])];
   const body = {
     profile: input.profile,
     ...(input.password ? { credentials: { password: { value: input.password } } } : {}),
-    ...(input.groupIds?.length ? { groupIds: input.groupIds } : {}),
+    ...(groupIds.length ? { groupIds } : {}),
   };
   try {
     const res = await ctx.client.request<unknown>({
@@ -52,15 +59,25 @@ export async function create(ctx: ActionContext, rawInput: unknown): Promise<Okt
   } catch (err) {
     if (!isConflict(err)) throw err;
     // The login is taken. If an earlier attempt of this activity created it (its answer was lost to a
-    // timeout), the profile matches: return that user instead of failing the retry.
+    // timeout), or a previous run did, the profile matches: return that user instead of failing.
     const existing = await fetchUser(ctx, input.profile.login);
-    if (sameProfile(input.profile, existing.profile)) return existing;
-    throw oktaFailure(
-      OktaErrorType.OktaConflict,
-      `A different user (${existing.id}) already holds the login ${input.profile.login}: ` +
-        'choose another login, or update that user instead of creating one.',
-      { details: [{ existingUserId: existing.id }] },
-    );
+    if (!sameProfile(input.profile, existing.profile)) {
+      throw oktaFailure(
+        OktaErrorType.OktaConflict,
+        `A different user (${existing.id}) already holds the login ${input.profile.login}: ` +
+          'choose another login, or update that user instead of creating one.',
+        { details: [{ existingUserId: existing.id }] },
+      );
+    }
+    // A create with groupIds is one call in Okta, so either all memberships exist or, for a user made
+    // some other way, some may be missing: adding a member is idempotent, so add each.
+    for (const group of groupIds) {
+      await ctx.client.request({
+        method: 'PUT',
+        path: `/api/v1/groups/${encodeURIComponent(group)}/users/${encodeURIComponent(existing.id)}`,
+      });
+    }
+    return { ...existing, alreadyExisted: true };
   }
 }
 

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { LoginTakenError, type UserProfile, type UserRecord, type UserStatus } from '../store.js';
+import {
+  LoginTakenError,
+  type GroupRecord,
+  type UserProfile,
+  type UserRecord,
+  type UserStatus,
+} from '../store.js';
 import { OktaApiError, notFound, validationFailed } from '../okta-errors.js';
 import { ALL_OPERATORS, expressionMatcher, type ExpressionRules, type Operator } from './expressions.js';
 import { linkHeaders, listPage } from './pagination.js';
@@ -12,6 +18,8 @@ export const USERS_MAX_LIMIT = 200;
 export const USERS_Q_DEFAULT_LIMIT = 10;
 /** Okta's default password policy: at least 8 characters. */
 export const MIN_PASSWORD_LENGTH = 8;
+/** Okta takes at most 20 group ids when it creates a user (more can be added afterwards). */
+export const MAX_CREATE_GROUP_IDS = 20;
 
 const DATES: readonly Operator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'pr'];
 const EQ: readonly Operator[] = ['eq'];
@@ -118,16 +126,46 @@ function booleanParam(url: URL, name: string, defaultValue: boolean): boolean {
   throw validationFailed(name, [`${name}: Must be true or false`]);
 }
 
+/**
+ * The groups of `groupIds` on create: at most {@link MAX_CREATE_GROUP_IDS} (Okta's E0000093 otherwise), each
+ * an existing `OKTA_GROUP` (400 E0000001 naming the id otherwise: see the emulator README). Checked before
+ * the user is created, so a refused request creates nothing.
+ */
+function readGroupIds(ctx: RequestContext, value: unknown): GroupRecord[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((id) => typeof id !== 'string')) {
+    throw validationFailed('groupIds', ['groupIds: Must be a list of group ids']);
+  }
+  const ids = [...new Set(value as string[])];
+  if (ids.length > MAX_CREATE_GROUP_IDS) {
+    throw new OktaApiError(400, 'E0000093', 'Target count limit exceeded', [
+      { errorSummary: 'The number of group targets is too large' },
+    ]);
+  }
+  return ids.map((id) => {
+    const group = ctx.store.getGroup(id);
+    if (!group || group.type !== 'OKTA_GROUP') {
+      throw validationFailed('groupIds', [
+        `groupIds: ${id} is not the id of a group whose members can be managed (an OKTA_GROUP)`,
+      ]);
+    }
+    return group;
+  });
+}
+
 function createUser(ctx: RequestContext): HandlerResult {
   const body = asObject(ctx.body, 'body');
   const profile = validateProfile(asObject(body.profile, 'profile'));
   const password = readPassword(asObject(body.credentials, 'credentials'));
   const activate = booleanParam(ctx.url, 'activate', true);
+  const groups = readGroupIds(ctx, body.groupIds);
   // Okta: not activated -> STAGED; activated with a password -> ACTIVE; without one -> PROVISIONED.
   const status: UserStatus = !activate ? 'STAGED' : password ? 'ACTIVE' : 'PROVISIONED';
+  // The API runs each handler in one transaction: the user and its memberships appear together or not at all.
   const user = withLoginCheck(() =>
     ctx.store.createUser({ profile, status, hasPassword: password !== undefined }, ctx.now),
   );
+  for (const group of groups) ctx.store.addMember(group.id, user.id, ctx.now);
   return { status: 200, body: userJson(ctx.origin, user, 'single') };
 }
 

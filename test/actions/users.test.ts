@@ -1,7 +1,9 @@
+import type { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeleteResult, ListResult } from '../../common/actions.js';
 import type { OktaGroup } from '../../common/actions.js';
-import type { OktaUser } from '../../common/contract.js';
+import type { OktaCreatedUser, OktaUser } from '../../common/contract.js';
 import { act, actInSequence } from './workflows.js';
 import { newProfile, startActionsHarness, type ActionsHarness } from './harness.js';
 
@@ -187,6 +189,53 @@ describe('okta.users lifecycle operations', () => {
       { user: user.id, operation: 'suspend' },
     ]);
     expect(after.status).toBe('SUSPENDED');
+  });
+});
+
+describe('okta.users.create with groupIds', () => {
+  const newGroup = async (tag: string) =>
+    (await h.direct('POST', '/api/v1/groups', { profile: { name: `${tag} ${Math.random()}` } })).body as {
+      id: string;
+    };
+  const memberIds = async (group: string) =>
+    ((await h.direct('GET', `/api/v1/groups/${group}/users`)).body as { id: string }[]).map((u) => u.id);
+
+  it('creates the user in every group of groupIds with one call and no membership call', async () => {
+    const [a, b] = [await newGroup('Team A'), await newGroup('Team B')];
+    await h.t.controls.clearRequests();
+
+    const user = await createUser('in-groups', { groupIds: [a.id, b.id] });
+
+    expect(user).not.toHaveProperty('alreadyExisted');
+    expect(await memberIds(a.id)).toEqual([user.id]);
+    expect(await memberIds(b.id)).toEqual([user.id]);
+    const { counts } = await h.t.controls.requests();
+    expect(counts['POST /api/v1/users']).toBe(1);
+    expect(Object.keys(counts).filter((k) => k.startsWith('PUT '))).toEqual([]);
+  });
+
+  it('returns a user that already exists with the same profile, marked alreadyExisted, put in groupIds', async () => {
+    const profile = newProfile('existing');
+    const first = await h.run<OktaCreatedUser>('users.create', { profile });
+    const group = await newGroup('Later team');
+
+    const again = await h.run<OktaCreatedUser>('users.create', { profile, groupIds: [group.id] });
+
+    expect(again).toMatchObject({ id: first.id, alreadyExisted: true });
+    expect(await memberIds(group.id)).toEqual([first.id]);
+  });
+
+  it("refuses more than 20 group ids, Okta's limit on a create, in the workflow, naming the field", async () => {
+    const error = await h
+      .run('users.create', {
+        profile: newProfile('too-many-groups'),
+        groupIds: Array.from({ length: 21 }, (_, i) => `00g${i}`),
+      })
+      .catch((e: unknown) => e);
+
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('OktaInvalidInput');
+    expect(cause.message).toContain('groupIds: must list at most 20 group ids');
   });
 });
 

@@ -41,6 +41,15 @@ export async function actInSequence(
   return results;
 }
 
+/** Runs the same action with each of `optionsList` at once; returns every result in order. */
+export async function actInParallel(
+  session: OktaSession,
+  name: string,
+  optionsList: Record<string, unknown>[],
+): Promise<unknown[]> {
+  return Promise.all(optionsList.map((options) => actionNamed(name)({ session, ...options })));
+}
+
 /** Iterates `okta.users.pages`; returns the page sizes and every user id seen. */
 export async function iterateUserPages(
   session: OktaSession,

@@ -70,6 +70,14 @@ describe('Management API responses conform to management-minimal.yaml', () => {
       await conform('POST', '/api/v1/users?activate=false', { body: newUser(login, 'Passw0rd!long') })
     ).body as { id: string };
     await conform('POST', '/api/v1/users', { body: newUser(login) });
+    const team = h.store.createGroup({ name: `Contract team ${Date.now()}`, description: null });
+    await conform('POST', '/api/v1/users', { body: { ...newUser(`g${login}`), groupIds: [team.id] } });
+    await conform('POST', '/api/v1/users', {
+      body: { ...newUser(`u${login}`), groupIds: ['00gDoesNotExist00000'] },
+    });
+    await conform('POST', '/api/v1/users', {
+      body: { ...newUser(`t${login}`), groupIds: Array.from({ length: 21 }, (_, i) => `00gTooMany${i}`) },
+    });
     await conform('POST', '/api/v1/users', { rawBody: 'not json' });
     await conform('POST', '/api/v1/users', { auth: TOKENS.readOnly, body: newUser(`x${login}`) });
     await conform('GET', '/api/v1/users?limit=5');

@@ -101,6 +101,65 @@ describe('creating users', () => {
   });
 });
 
+describe('creating users in groups (groupIds)', () => {
+  const newGroup = () => h.store.createGroup({ name: `Hires ${++counter} ${Date.now()}`, description: null });
+  const memberLogins = (groupId: string) =>
+    h.store.scanGroupMembers(groupId, 0, 100).items.map((u) => u.profile.login);
+
+  it('creates the user as a member of every group listed, in the same request', async () => {
+    const [a, b] = [newGroup(), newGroup()];
+    const login = uniqueLogin();
+
+    const res = await h.call('POST', '/api/v1/users?activate=true', {
+      body: { ...newUser(login), groupIds: [a.id, b.id] },
+    });
+
+    expect(res.status).toBe(200);
+    expect(memberLogins(a.id)).toEqual([login]);
+    expect(memberLogins(b.id)).toEqual([login]);
+  });
+
+  it('refuses an unknown group id with 400 E0000001 naming it, and creates no user', async () => {
+    const known = newGroup();
+    const login = uniqueLogin();
+
+    const res = await h.call('POST', '/api/v1/users', {
+      body: { ...newUser(login), groupIds: [known.id, '00gDoesNotExist00000'] },
+    });
+
+    expect(res.status).toBe(400);
+    const body = res.body as ErrorBody;
+    expect(body.errorCode).toBe('E0000001');
+    expect(body.errorCauses[0]!.errorSummary).toContain('00gDoesNotExist00000');
+    expect(h.store.getUser(login)).toBeUndefined();
+    expect(memberLogins(known.id)).toEqual([]);
+  });
+
+  it('refuses the built-in Everyone group, which is not an OKTA_GROUP, and creates no user', async () => {
+    const everyone = h.store.scanGroups(0, 100, (g) => g.type === 'BUILT_IN').items[0]!;
+    const login = uniqueLogin();
+
+    const res = await h.call('POST', '/api/v1/users', {
+      body: { ...newUser(login), groupIds: [everyone.id] },
+    });
+
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorBody).errorCode).toBe('E0000001');
+    expect(h.store.getUser(login)).toBeUndefined();
+  });
+
+  it('refuses more than 20 group ids with E0000093, as Okta limits a create', async () => {
+    const ids = Array.from({ length: 21 }, () => newGroup().id);
+    const login = uniqueLogin();
+
+    const res = await h.call('POST', '/api/v1/users', { body: { ...newUser(login), groupIds: ids } });
+
+    expect(res.status).toBe(400);
+    expect((res.body as ErrorBody).errorCode).toBe('E0000093');
+    expect(h.store.getUser(login)).toBeUndefined();
+  });
+});
+
 describe('reading and updating users', () => {
   it('gets a user by id and by login', async () => {
     const user = await createUser('?activate=false');

@@ -30,6 +30,18 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it("reads the task queue's activity rate, the fleet's share of the Okta budget, per second", () => {
+    expect(loadWorkerConfig({ TEMPORAL_OKTA_ACTIVITIES_PER_SECOND: '9' })).toMatchObject({
+      maxTaskQueueActivitiesPerSecond: 9,
+    });
+  });
+
+  it('names an activity rate that is not a positive number, with an example', () => {
+    expect(errorFor({ TEMPORAL_OKTA_ACTIVITIES_PER_SECOND: '0' }).message).toContain(
+      'TEMPORAL_OKTA_ACTIVITIES_PER_SECOND must be more than 0',
+    );
+  });
+
   it('defaults the build id to the package version plus the source revision', () => {
     const config = loadWorkerConfig({ TEMPORAL_OKTA_SOURCE_REVISION: 'abc123def456' });
     expect(config).toMatchObject({ taskQueue: DEFAULT_TASK_QUEUE, deploymentName: DEFAULT_DEPLOYMENT_NAME });
