@@ -15,6 +15,11 @@ export const DEMO_TASK_QUEUE = 'temporal-okta-demo';
 /** The file of the demo's codec key inside the state directory (created when no key is configured). */
 export const DEMO_CODEC_KEY_FILE = 'codec-keys.json';
 
+/** The people the demo offboards after onboarding (`samples/leavers.json`: three of the sample hires). */
+export function sampleLeaversFile(): string {
+  return join(packageRoot(), 'samples', 'leavers.json');
+}
+
 /** The new hires shipped with the package (`samples/new-hires.json`). */
 export function sampleNewHiresFile(): string {
   return join(packageRoot(), 'samples', 'new-hires.json');

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { loadConnections } from '../../activities/connections.js';
@@ -9,16 +10,22 @@ import { promoteBuild } from '../../client/deployments.js';
 import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
 import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
 import { createOktaWorker } from '../../worker/create-worker.js';
+import { createDataConverter } from '../../worker/data-converter.js';
+import { generateCodecKey, parseCodecKeys } from '../../worker/keys.js';
 import { testSessionKeys } from '../helpers/session-keys.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 
 /**
  * An emulated org and a versioned worker of the package's workflows (the samples are PINNED) on the shared
- * dev server, for the offboarding tests.
+ * dev server, with payload encryption, for the offboarding tests.
  */
 export interface OffboardingHarness {
   t: TestOrg;
   env: TestWorkflowEnvironment;
+  /** A client with the worker's codec. */
+  client: Client;
+  /** The codec keys (`TEMPORAL_OKTA_CODEC_KEYS`), for the CLI. */
+  codecKeys: string;
   taskQueue: string;
   /** The connections file the worker loaded, for the CLI. */
   connectionsFile: string;
@@ -36,6 +43,9 @@ export async function startOffboardingHarness(): Promise<OffboardingHarness> {
   const env = await connectToDevServer();
   const taskQueue = uniqueTaskQueue('offboarding');
   const buildId = 'offboarding-test';
+  const { id, key } = generateCodecKey();
+  const codecKeys = `${id}:${key}`;
+  const dataConverter = createDataConverter(parseCodecKeys(codecKeys));
   const worker: Worker = await createOktaWorker({
     connection: env.nativeConnection,
     config: { taskQueue, deploymentName: taskQueue, buildId },
@@ -44,12 +54,15 @@ export async function startOffboardingHarness(): Promise<OffboardingHarness> {
       buildId,
       sessionKeys: testSessionKeys(),
     }),
+    dataConverter,
   });
   const running = worker.run();
   await promoteBuild(env.client, { deploymentName: taskQueue, buildId });
   return {
     t,
     env,
+    client: new Client({ connection: env.connection, dataConverter }),
+    codecKeys,
     taskQueue,
     connectionsFile,
     domain: t.org.domain,

@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventHookReceiver, eventWorkflowId } from '../../client/event-hooks.js';
 import type { OktaLogEvent } from '../../common/actions.js';
 import { OktaErrorType } from '../../common/errors.js';
@@ -12,6 +18,8 @@ import { startOffboardingHarness, type OffboardingHarness } from './offboarding-
 
 /** The offboarding sample on the emulated org: what it takes away, verified through the Management API. */
 
+const BIN = fileURLToPath(new URL('../../bin/temporal-okta.js', import.meta.url));
+const run = promisify(execFile);
 const SALESFORCE = seededAppId('Salesforce');
 const SLACK = seededAppId('Slack');
 
@@ -76,7 +84,7 @@ async function access(id: string) {
 
 let runs = 0;
 const offboard = (users: string[], mode: 'suspend' | 'deactivate') =>
-  h.env.client.workflow.execute<(input: unknown) => Promise<OffboardingProgress>>('offboardUsers', {
+  h.client.workflow.execute<(input: unknown) => Promise<OffboardingProgress>>('offboardUsers', {
     args: [{ users, mode, domain: h.domain, connection: h.connection, concurrency: 3 }],
     taskQueue: h.taskQueue,
     workflowId: `${h.taskQueue}-${++runs}`,
@@ -164,7 +172,7 @@ describe('offboardUsers', () => {
 
 describe('offboardUsers at its boundary', () => {
   it('fails the workflow, naming the field, for a mode that is neither suspend nor deactivate', async () => {
-    const error = await h.env.client.workflow
+    const error = await h.client.workflow
       .execute('offboardUsers', {
         args: [{ users: ['ada@companyabc.com'], mode: 'delete', domain: h.domain, connection: h.connection }],
         taskQueue: h.taskQueue,
@@ -198,7 +206,7 @@ describe('offboardUser started by an Okta event hook', () => {
   it('takes away what a user deactivated in Okta still holds', async () => {
     const secret = 'offboarding-hook-secret';
     const receiver = createEventHookReceiver({
-      client: h.env.client,
+      client: h.client,
       secret,
       routes: [
         {
@@ -240,7 +248,7 @@ describe('offboardUser started by an Okta event hook', () => {
       let result: OffboardUserResult | undefined;
       const deadline = Date.now() + 30_000;
       while (!result) {
-        result = await h.env.client.workflow
+        result = await h.client.workflow
           .getHandle(workflowId)
           .result()
           .catch((err: unknown) => {
@@ -254,4 +262,50 @@ describe('offboardUser started by an Okta event hook', () => {
       await listening.close();
     }
   }, 60_000);
+});
+
+describe('temporal-okta start offboarding', () => {
+  it('offboards the logins of a file, follows the run and prints the report', async () => {
+    const [, , , user] = await signedInUsers();
+    await grantAccess([user!.id]);
+    const dir = await mkdtemp(join(tmpdir(), 'okta-offboarding-cli-'));
+    try {
+      const file = join(dir, 'leavers.json');
+      await writeFile(file, JSON.stringify([user!.profile.login]));
+      const { stdout } = await run(
+        process.execPath,
+        [
+          BIN,
+          'start',
+          'offboarding',
+          '--file',
+          file,
+          '--mode',
+          'deactivate',
+          '--connections',
+          h.connectionsFile,
+          '--connection',
+          h.connection,
+          '--task-queue',
+          h.taskQueue,
+          '--workflow-id',
+          `${h.taskQueue}-cli`,
+        ],
+        {
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: inject('devServerAddress'),
+            TEMPORAL_OKTA_CODEC_KEYS: h.codecKeys,
+          },
+          timeout: 90_000,
+        },
+      );
+      expect(stdout).toMatch(/User\s+Status\s+Okta user id\s+What was done\s+Log events/);
+      expect(stdout).toContain(`${user!.profile.login}  offboarded  ${user!.id}  ACTIVE → DEPROVISIONED`);
+      expect(stdout).toContain('1 people: 1 offboarded, 0 already offboarded, 0 failed.');
+      expect(await access(user!.id)).toMatchObject({ status: 'DEPROVISIONED', groups: ['BUILT_IN'] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
