@@ -168,7 +168,8 @@ function demoCommand(program: Command): void {
     .description(
       'Onboard the sample new hires end to end: starts a Temporal dev server (unless TEMPORAL_ADDRESS answers), ' +
         'the Okta emulator (unless TEMPORAL_OKTA_CONNECTIONS is set), a worker with payload encryption, and the ' +
-        'onboarding workflow; shows its progress, a report and the Web UI link. This is what `npm start` runs.',
+        'onboarding workflow; shows its progress, a report and the Web UI link; then offboards the first three ' +
+        'hires and reports what was taken away. This is what `npm start` runs.',
     )
     .option('--file <file>', 'the new hires JSON file (default: samples/new-hires.json of the package)')
     .option(

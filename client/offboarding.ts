@@ -129,12 +129,18 @@ function summarise(line: OffboardingUserProgress): string {
   if (!r) return '';
   const count = (step: string) => r.actions.filter((a) => a.step === step && a.outcome === 'done').length;
   const factors = r.actions.find((a) => a.step === 'resetFactors');
+  const factorsDone =
+    factors?.outcome === 'done'
+      ? 'factors reset'
+      : factors?.detail === 'no factor enrolled'
+        ? 'no factors'
+        : 'factors left (deactivated)';
   return [
     r.statusBefore === r.statusAfter ? r.statusAfter : `${r.statusBefore} → ${r.statusAfter}`,
-    'sessions cleared',
-    factors?.outcome === 'done' ? 'factors reset' : `factors: ${factors?.detail ?? 'none'}`,
-    `${count('removeFromGroup')} groups, ${count('removeFromApp')} apps removed`,
-  ].join('; ');
+    'sessions ended',
+    factorsDone,
+    `${count('removeFromGroup')} groups and ${count('removeFromApp')} apps removed`,
+  ].join(', ');
 }
 
 /**
