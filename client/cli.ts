@@ -15,7 +15,7 @@ import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE, demoStateDir } from './demo-con
 import { writeLine, type Output } from './progress.js';
 
 /**
- * The `temporal-okta` command line: the demo, starting onboarding, a worker, the emulator, the codec server,
+ * The `temporal-okta` command line: the demo, starting onboarding or offboarding, a worker, the emulator, the codec server,
  * and the `connections` and `deployments` commands. Every option is validated with zod before anything runs;
  * errors say what to fix and end with exit code 1.
  */
@@ -168,7 +168,8 @@ function demoCommand(program: Command): void {
     .description(
       'Onboard the sample new hires end to end: starts a Temporal dev server (unless TEMPORAL_ADDRESS answers), ' +
         'the Okta emulator (unless TEMPORAL_OKTA_CONNECTIONS is set), a worker with payload encryption, and the ' +
-        'onboarding workflow; shows its progress, a report and the Web UI link. This is what `npm start` runs.',
+        'onboarding workflow; shows its progress, a report and the Web UI link; then offboards the first three ' +
+        'hires and reports what was taken away. This is what `npm start` runs.',
     )
     .option('--file <file>', 'the new hires JSON file (default: samples/new-hires.json of the package)')
     .option(
@@ -319,6 +320,104 @@ function startCommand(program: Command): void {
         if (!opts.wait) return;
         const progress = await followOnboarding(handle, out);
         printOnboardingReport(out, progress);
+      } catch (err) {
+        fail(command, err);
+      } finally {
+        await target?.close().catch(() => undefined);
+      }
+    });
+  startOffboardingCommand(start);
+}
+
+const StartOffboardingSchema = StartOnboardingSchema.extend({
+  mode: z.enum(['suspend', 'deactivate'], { error: 'must be suspend or deactivate' }),
+});
+
+function startOffboardingCommand(start: Command): void {
+  start
+    .command('offboarding')
+    .description(
+      'Start the offboarding workflow for a file of logins (or user ids) on the server of TEMPORAL_ADDRESS ' +
+        '(envconfig): each person is suspended or deactivated, loses sessions, OAuth tokens, factors, groups and ' +
+        'direct app assignments; follows its progress and prints what was done, with the System Log evidence count.',
+    )
+    .requiredOption('--file <file>', 'a JSON list of logins or user ids (see samples/leavers.json)')
+    .option('--mode <mode>', 'suspend (reversible) or deactivate', 'suspend')
+    .option(
+      '--domain <domain>',
+      "the Okta org domain (default: the connection's domain in the connections file)",
+    )
+    .option('--connection <name>', 'the connection the workers use', 'okta-automation')
+    .option(
+      '--connections <file>',
+      `the connections file, to read the domain from (default: ${CONNECTIONS_ENV_VAR})`,
+    )
+    .option(
+      '--task-queue <name>',
+      "the workers' task queue",
+      process.env.TEMPORAL_OKTA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    )
+    .option('--workflow-id <id>', 'the workflow id (default offboarding-<timestamp>)')
+    .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
+    .option('--no-wait', 'print the workflow id and return without following it')
+    .option('--web-ui <url>', 'the Web UI base URL, for the link')
+    .option(
+      '--key-file <file>',
+      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set`,
+    )
+    .action(async (raw: unknown, command: Command) => {
+      const opts = parseOptions(command, StartOffboardingSchema, raw);
+      const out = stdoutOf(command);
+      const { Client } = await import('@temporalio/client');
+      const { loadConnections } = await import('../activities/connections.js');
+      const { findConnection } = await import('../activities/connect.js');
+      const { createDataConverter } = await import('../worker/data-converter.js');
+      const { connectToTemporal } = await import('./temporal-server.js');
+      const { workflowUrl } = await import('./onboarding.js');
+      const { followOffboarding, loadOffboardingUsers, printOffboardingReport, startOffboarding } =
+        await import('./offboarding.js');
+      let target;
+      try {
+        const users = await loadOffboardingUsers(opts.file);
+        let domain = opts.domain;
+        if (!domain) {
+          const file = opts.connections ?? process.env[CONNECTIONS_ENV_VAR];
+          if (!file) {
+            throw new Error(
+              `Pass --domain, or --connections <file> / ${CONNECTIONS_ENV_VAR} to read it from.`,
+            );
+          }
+          domain = findConnection(await loadConnections({ file }), opts.connection).domain;
+        }
+        const keys = await codecKeys(opts.keyFile, false);
+        target = await connectToTemporal({ webUi: opts.webUi });
+        const client = new Client({
+          connection: target.connection,
+          namespace: target.namespace,
+          dataConverter: createDataConverter(keys),
+        });
+        const handle = await startOffboarding(client, {
+          taskQueue: opts.taskQueue,
+          workflowId: opts.workflowId,
+          input: {
+            users,
+            domain,
+            connection: opts.connection,
+            mode: opts.mode,
+            concurrency: opts.concurrency,
+          },
+        });
+        const link = target.webUi
+          ? workflowUrl(target.webUi, target.namespace, handle.workflowId)
+          : undefined;
+        writeLine(
+          out,
+          `Started workflow ${handle.workflowId} to offboard ${users.length} people (${opts.mode}).`,
+        );
+        if (link) writeLine(out, `Web UI: ${link}`);
+        if (!opts.wait) return;
+        const progress = await followOffboarding(handle, out);
+        printOffboardingReport(out, progress);
       } catch (err) {
         fail(command, err);
       } finally {

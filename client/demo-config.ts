@@ -15,6 +15,9 @@ export const DEMO_TASK_QUEUE = 'temporal-okta-demo';
 /** The file of the demo's codec key inside the state directory (created when no key is configured). */
 export const DEMO_CODEC_KEY_FILE = 'codec-keys.json';
 
+/** How many of the hires the demo offboards after onboarding them (the first ones of the file). */
+export const DEMO_LEAVERS = 3;
+
 /** The new hires shipped with the package (`samples/new-hires.json`). */
 export function sampleNewHiresFile(): string {
   return join(packageRoot(), 'samples', 'new-hires.json');

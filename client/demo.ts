@@ -6,6 +6,7 @@ import { findConnection } from '../activities/connect.js';
 import { CONNECTIONS_ENV_VAR, loadConnections, type Connections } from '../activities/connections.js';
 import { createOktaActivities } from '../activities/create-activities.js';
 import type { OnboardingProgress } from '../common/new-hire.js';
+import type { OffboardingProgress } from '../common/offboarding.js';
 import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { defaultBuildId } from '../worker/build-id.js';
@@ -14,7 +15,14 @@ import { createDataConverter } from '../worker/data-converter.js';
 import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
 import { promoteBuild } from './deployments.js';
-import { DEMO_CODEC_KEY_FILE, DEMO_TASK_QUEUE, demoStateDir, sampleNewHiresFile } from './demo-config.js';
+import {
+  DEMO_CODEC_KEY_FILE,
+  DEMO_LEAVERS,
+  DEMO_TASK_QUEUE,
+  demoStateDir,
+  sampleNewHiresFile,
+} from './demo-config.js';
+import { followOffboarding, printOffboardingReport, startOffboarding } from './offboarding.js';
 import {
   followOnboarding,
   loadNewHires,
@@ -62,6 +70,8 @@ export interface DemoResult {
   /** The Web UI page of the onboarding workflow, when a Web UI is known. */
   webUiLink?: string;
   progress: OnboardingProgress;
+  /** The offboarding run that follows: the first hires of the file deactivated again, with its record. */
+  offboarding: { workflowId: string; webUiLink?: string; progress: OffboardingProgress };
   /** The emulator's `org.json` (URL, CA, SSWS token) when the demo ran on the emulator. */
   emulatorOrgFile?: string;
   stateDir: string;
@@ -140,8 +150,9 @@ async function prepareTemporal(options: DemoOptions, log: (l: string) => void): 
  * The onboarding demo (`npm start`, `temporal-okta demo`): a Temporal server (started unless one is
  * reachable), the Okta emulator (unless a real connection is configured), a worker with payload encryption,
  * then the `onboardNewHires` workflow for the sample hires, with live progress, a report table and the Web UI
- * link. Everything it started is stopped before it returns, also on error or abort. Idempotent: a second run
- * reports the hires as already provisioned.
+ * link, then the `offboardUsers` workflow deactivating the first three of them, with its report. Everything
+ * it started is stopped before it returns, also on error or abort. A second run reports the hires as already
+ * provisioned and creates nothing.
  *
  * @example
  * const result = await runDemo({ temporalAddress: '127.0.0.1:7233', output: { write: (s) => log.push(s) } });
@@ -234,6 +245,33 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     printOnboardingReport(out, progress, link);
     if (!temporal.webUi) log(`Workflow: ${handle.workflowId} (namespace ${temporal.namespace}).`);
+
+    // Offboarding: the first hires leave again, deactivated, and the report shows what was taken away.
+    const leavers = hires.slice(0, DEMO_LEAVERS).map((h) => h.login);
+    const offboarding = await startOffboarding(client, {
+      taskQueue,
+      input: {
+        users: leavers,
+        domain: okta.connection.domain,
+        connection: okta.connection.name,
+        mode: 'deactivate',
+      },
+    });
+    const offboardingLink = temporal.webUi
+      ? workflowUrl(temporal.webUi, temporal.namespace, offboarding.workflowId)
+      : undefined;
+    log(`\nOffboarding ${leavers.length} of them (deactivate): workflow ${offboarding.workflowId}`);
+    let offboarded: OffboardingProgress;
+    try {
+      offboarded = await followOffboarding(offboarding, out, { signal });
+    } catch (err) {
+      if (signal?.aborted) {
+        await offboarding.cancel().catch(() => undefined);
+        log(`Cancelled workflow ${offboarding.workflowId}.`);
+      }
+      throw err;
+    }
+    printOffboardingReport(out, offboarded, offboardingLink);
     if (link) {
       // The codec server finds the demo's key by itself only in the default state directory.
       const command = configuredKeys
@@ -249,6 +287,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       namespace: temporal.namespace,
       webUiLink: link,
       progress,
+      offboarding: { workflowId: offboarding.workflowId, webUiLink: offboardingLink, progress: offboarded },
       emulatorOrgFile: okta.emulator?.orgFile,
       stateDir,
     };

@@ -14,7 +14,8 @@ import type { EventHookRoute } from './event-hooks.js';
  *   "secret": { "env": "OKTA_EVENT_HOOK_SECRET" },
  *   "routes": [
  *     { "eventType": "user.lifecycle.deactivate",
- *       "start": { "workflowType": "offboardUser", "taskQueue": "temporal-okta", "workflowIdPrefix": "offboard-" } }
+ *       "start": { "workflowType": "offboardUser", "taskQueue": "temporal-okta", "workflowIdPrefix": "offboard-",
+ *                  "input": { "domain": "companyabc.okta.com", "connection": "okta-automation" } } }
  *   ]
  * }
  * ```
@@ -46,6 +47,8 @@ const EventHookConfigSchema = z.strictObject({
             workflowType: name('a workflow type'),
             taskQueue: name('a task queue'),
             workflowIdPrefix: name('a workflow id prefix').optional(),
+            /** Fields added to the started workflow's argument beside `event` and `userId`. */
+            input: z.record(z.string(), z.unknown(), { error: 'must be an object of fields' }).optional(),
           }),
         }),
         z.strictObject({

@@ -7,13 +7,25 @@ import type { OktaLogEvent } from '../common/actions.js';
 
 /** What to do with events of one type: start a workflow per event, or signal(-with-start) one. */
 export type EventHookRoute =
-  | { eventType: string; start: { workflowType: string; taskQueue: string; workflowIdPrefix?: string } }
+  | {
+      eventType: string;
+      start: {
+        workflowType: string;
+        taskQueue: string;
+        workflowIdPrefix?: string;
+        /** Fields added to the workflow's argument beside `event` and `userId` (e.g. `domain`, `connection`). */
+        input?: Record<string, unknown>;
+      };
+    }
   | {
       eventType: string;
       signal: { workflowId: string; signal: string; workflowType: string; taskQueue: string };
     };
 
-/** The argument a started or signalled workflow receives for one event. */
+/**
+ * The argument a started or signalled workflow receives for one event; a started workflow's also has the
+ * fields of its route's `start.input`.
+ */
 export interface EventHookInput {
   event: OktaLogEvent;
   /** The id of the event's first `User` target, when it has one (the user the event is about). */
@@ -85,7 +97,7 @@ export function createEventHookReceiver(options: EventHookReceiverOptions) {
           await options.client.workflow.start(route.start.workflowType, {
             taskQueue: route.start.taskQueue,
             workflowId: eventWorkflowId(route.start.workflowIdPrefix ?? `okta-event-`, event),
-            args: [input],
+            args: [{ ...route.start.input, ...input }],
             // A redelivered event: never a second run, whether the first is still running or done.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,

@@ -21,30 +21,41 @@ export function progressBar(done: number, total: number, width = 30): string {
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
-function summary(p: OnboardingProgress): string {
-  const running = p.hires.filter((h) => h.status === 'running').length;
+/**
+ * What a display shows of a sample run's progress: onboarding's (`hires`) or offboarding's (`users`), each
+ * line with its status.
+ */
+export type RunProgress = Pick<OnboardingProgress, 'total' | 'done' | 'failed'> & {
+  hires?: readonly { status: string }[];
+  users?: readonly { status: string }[];
+};
+
+function summary(p: RunProgress, noun: string): string {
+  const running = (p.hires ?? p.users ?? []).filter((line) => line.status === 'running').length;
   const finished = p.done + p.failed;
-  return `${finished}/${p.total} hires (${p.done} done, ${p.failed} failed, ${running} running)`;
+  return `${finished}/${p.total} ${noun} (${p.done} done, ${p.failed} failed, ${running} running)`;
 }
 
-/** Shows an onboarding run's progress as it changes. */
+/** Shows a run's progress as it changes. */
 export interface ProgressDisplay {
-  update(progress: OnboardingProgress): void;
+  update(progress: RunProgress): void;
   /** Ends the display (a terminal gets its final line and a newline). */
-  finish(progress?: OnboardingProgress): void;
+  finish(progress?: RunProgress): void;
 }
 
 /**
  * A progress display for `out`: on a terminal, one line redrawn in place with a bar; otherwise a plain line
- * each time the number of finished hires changes, so logs stay readable.
+ * each time the number of finished lines changes, so logs stay readable. `noun` names the lines (`hires`).
  */
-export function createProgressDisplay(out: Output): ProgressDisplay {
+export function createProgressDisplay(out: Output, noun = 'hires'): ProgressDisplay {
   // What was shown last: the whole line on a terminal; elsewhere only the counts of finished hires, so a
   // plain line is printed when done or failed change, not for every running count.
   let last: string | undefined;
   let drawn = false;
-  const render = (p: OnboardingProgress) =>
-    out.isTTY ? `${progressBar(p.done + p.failed, p.total)} ${summary(p)}` : `Progress: ${summary(p)}`;
+  const render = (p: RunProgress) =>
+    out.isTTY
+      ? `${progressBar(p.done + p.failed, p.total)} ${summary(p, noun)}`
+      : `Progress: ${summary(p, noun)}`;
   return {
     update(progress) {
       if (progress.total === 0) return; // the workflow has not read its input yet

@@ -5,3 +5,4 @@ export * from './contract.js';
 export * from './actions.js';
 export * from './new-hire.js';
 export * from './issues.js';
+export * from './offboarding.js';

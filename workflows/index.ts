@@ -7,3 +7,4 @@ export type { OktaUser, OktaUserStatus } from '../common/contract.js';
 export { pinned } from './versioning.js';
 export * from './onboarding.js';
 export * from './follow-system-log.js';
+export * from './offboarding.js';

@@ -116,6 +116,25 @@ describe('temporal-okta hooks serve', () => {
 });
 
 describe('the event hook configuration', () => {
+  it("passes a start route's input on to the receiver, for the started workflow's argument", async () => {
+    const file = join(dir, 'input.json');
+    const input = { domain: 'companyabc.okta.com', connection: 'okta-automation' };
+    await writeFile(
+      file,
+      JSON.stringify({
+        secret: { env: 'HOOK_SECRET' },
+        routes: [
+          {
+            eventType: 'user.lifecycle.deactivate',
+            start: { workflowType: 'offboardUser', taskQueue, input },
+          },
+        ],
+      }),
+    );
+    const config = await loadEventHookConfig(file, { HOOK_SECRET: 's' });
+    expect(config.routes[0]).toMatchObject({ start: { input } });
+  });
+
   it('refuses an inline secret, naming the field and what to write', async () => {
     const file = join(dir, 'inline.json');
     await writeFile(file, JSON.stringify({ secret: 'plain', routes: [] }));

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFetch, type Fetch } from '../../activities/transport.js';
 import { startCodecServer, type CodecServer } from '../../client/codec-server.js';
 import { runDemo, type DemoResult } from '../../client/demo.js';
-import { sampleNewHiresFile } from '../../client/demo-config.js';
+import { DEMO_LEAVERS, sampleNewHiresFile } from '../../client/demo-config.js';
 import { provisionWorkflowId, type NewHire } from '../../common/new-hire.js';
+import { offboardWorkflowId } from '../../common/offboarding.js';
 import { orgTransport, readOrg, type OrgDescription } from '../../emulator/org.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { ENCRYPTED_ENCODING } from '../../worker/codec.js';
@@ -21,7 +22,8 @@ import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 /**
  * The demo's code path end to end, as `npm start` runs it, on the test run's dev server: the emulator with
  * SQLite state in a fresh state directory, a worker with a generated codec key, the onboarding workflow for
- * the 25 sample hires. Then the org is read back through the Management API with the SSWS token.
+ * the 25 sample hires, then the offboarding workflow for the first three. Then the org is read back through
+ * the Management API with the SSWS token.
  */
 
 const SEEDED_USERS = 20;
@@ -92,16 +94,24 @@ describe('the onboarding demo', () => {
     expect(firstOutput).toContain(`Web UI: ${WEB_UI}/namespaces/default/workflows/${first.workflowId}`);
   });
 
-  it('leaves each hire in Okta activated (PROVISIONED: no password yet) with the profile from the file', async () => {
+  it('then offboards the first hires and prints that report', () => {
+    expect(first.offboarding.progress).toMatchObject({ total: DEMO_LEAVERS, done: DEMO_LEAVERS, failed: 0 });
+    expect(firstOutput).toMatch(/User\s+Status\s+Okta user id\s+What was done\s+Log events/);
+    expect(firstOutput).toContain(
+      `${DEMO_LEAVERS} people: ${DEMO_LEAVERS} offboarded, 0 already offboarded, 0 failed.`,
+    );
+  });
+
+  it('leaves each hire in Okta activated (PROVISIONED: no password yet) with the profile from the file, the offboarded ones deactivated', async () => {
     const { emulator, api } = await reopenOrg();
     try {
-      for (const hire of hires) {
+      for (const [index, hire] of hires.entries()) {
         const user = (await api(`/api/v1/users/${encodeURIComponent(hire.login)}`)) as {
           status: string;
           profile: Record<string, unknown>;
         };
         // Okta activates a user created without credentials into PROVISIONED: it sets its password itself.
-        expect(user.status).toBe('PROVISIONED');
+        expect(user.status).toBe(index < DEMO_LEAVERS ? 'DEPROVISIONED' : 'PROVISIONED');
         expect(user.profile).toMatchObject({
           login: hire.login,
           email: hire.login,
@@ -116,7 +126,7 @@ describe('the onboarding demo', () => {
     }
   });
 
-  it('puts each hire in every group of the file, creating the groups the org did not have', async () => {
+  it('puts each hire in every group of the file, creating the groups the org did not have (the offboarded ones left them)', async () => {
     const { emulator, api } = await reopenOrg();
     try {
       const names = [...new Set(hires.flatMap((h) => h.groups))];
@@ -130,7 +140,8 @@ describe('the onboarding demo', () => {
         const members = (await api(`/api/v1/groups/${exact[0]!.id}/users?limit=200`)) as {
           profile: { login: string };
         }[];
-        const expected = hires.filter((h) => h.groups.includes(name)).map((h) => h.login);
+        const stayers = hires.slice(DEMO_LEAVERS);
+        const expected = stayers.filter((h) => h.groups.includes(name)).map((h) => h.login);
         expect(members.map((m) => m.profile.login)).toEqual(expect.arrayContaining(expected));
       }
     } finally {
@@ -158,15 +169,18 @@ async function orgContents(): Promise<{ users: string[]; groups: string[] }> {
 }
 
 describe("the onboarding demo's workflow ids", () => {
-  it('name no login: the children are provision- and a hash, since workflow ids are not encrypted', async () => {
+  it('name no login: the children are provision- or offboard- and a hash, since workflow ids are not encrypted', async () => {
     const ids: string[] = [];
     for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
       ids.push(execution.workflowId);
     }
     expect(ids).toContain(first.workflowId);
-    const children = ids.filter((id) => id !== first.workflowId);
-    expect(children.sort()).toEqual(hires.map((h) => provisionWorkflowId(h.login)).sort());
-    for (const id of children) expect(id).toMatch(/^provision-[0-9a-f]{32}$/);
+    const children = ids.filter((id) => id !== first.workflowId && id !== first.offboarding.workflowId);
+    const offboarded = hires.slice(0, DEMO_LEAVERS).map((h) => offboardWorkflowId(h.login));
+    expect(children.sort()).toEqual(
+      [...hires.map((h) => provisionWorkflowId(h.login)), ...offboarded].sort(),
+    );
+    for (const id of children) expect(id).toMatch(/^(provision|offboard)-[0-9a-f]{32}$/);
     for (const { login } of hires) {
       for (const part of [login, login.split('@')[0]!]) {
         expect(ids.some((id) => id.toLowerCase().includes(part.toLowerCase()))).toBe(false);
