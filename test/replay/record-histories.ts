@@ -24,6 +24,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
+import { provisionWorkflowId } from '../../common/new-hire.js';
 import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
 import { startTestOrg } from '../../emulator/testing.js';
 import { packageRoot, packageVersion } from '../../worker/build-id.js';
@@ -290,7 +291,7 @@ async function main(): Promise<void> {
       [{ hires: HIRES, domain: t.org.domain, connection: EMULATOR_CONNECTIONS.service, concurrency: 2 }],
       HIRES.map((hire, i) => ({
         role: `provision-${i + 1}`,
-        workflowId: `provision-${hire.login}`,
+        workflowId: provisionWorkflowId(hire.login),
         scenario: `provisionNewHire for hire ${i + 1} (${hire.groups?.length ?? 0} groups)`,
       })),
     );
