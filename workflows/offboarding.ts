@@ -1,13 +1,4 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  ChildWorkflowFailure,
-  defineQuery,
-  executeChild,
-  setHandler,
-  sleep,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { defineQuery, executeChild, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { OktaLogEvent } from '../common/actions.js';
 import type { OktaUser } from '../common/contract.js';
 import { OktaErrorType } from '../common/errors.js';
@@ -27,6 +18,7 @@ import {
   type OffboardUserInput,
   type OffboardUserResult,
 } from '../common/offboarding.js';
+import { oktaErrorType, rootMessage } from './failures.js';
 import { okta } from './okta.js';
 import { parseInput } from './validation.js';
 import { pinned } from './versioning.js';
@@ -42,19 +34,6 @@ const SESSION = 'okta';
 
 /** The parent's progress: total, done, failed, and each person's status. */
 export const offboardingProgressQuery = defineQuery<OffboardingProgress>(OFFBOARDING_PROGRESS_QUERY);
-
-/** The Okta failure type behind an action's failure, if any. */
-function oktaErrorType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-/** The innermost message of a failure chain: what went wrong, without the wrapping. */
-function rootMessage(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
-}
 
 /**
  * Offboards people (logins or user ids): connects to the org (a global session named `okta`), then runs

@@ -1,13 +1,4 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  ChildWorkflowFailure,
-  defineQuery,
-  executeChild,
-  patched,
-  setHandler,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { defineQuery, executeChild, patched, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { OktaGroup } from '../common/actions.js';
 import { OktaErrorType } from '../common/errors.js';
 import {
@@ -25,6 +16,7 @@ import {
   type ProvisionOptions,
   type ProvisionResult,
 } from '../common/new-hire.js';
+import { oktaErrorType, rootMessage } from './failures.js';
 import { okta } from './okta.js';
 import { parseInput } from './validation.js';
 import { pinned } from './versioning.js';
@@ -59,19 +51,6 @@ function callOptions(activityOptions: OnboardingActivityOptions | undefined): Ca
 
 /** The parent's progress: total, done, failed, and each hire's status. */
 export const progressQuery = defineQuery<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY);
-
-/** The Okta failure type behind an action's failure, if any. */
-function oktaErrorType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-/** The innermost message of a failure chain: what went wrong, without the wrapping. */
-function rootMessage(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
-}
 
 /**
  * Onboards new hires: connects to the org (a global session named `okta`), then runs one
