@@ -103,7 +103,7 @@ export interface ConnectDeps {
 }
 
 /**
- * The Connect activity (DESIGN section 2): validates the domain and the connection (discovery always goes
+ * The Connect activity (docs/ARCHITECTURE.md §2): validates the domain and the connection (discovery always goes
  * to the network), takes the connection's token from this worker's cache or obtains one, checks its
  * scopes and proves it works with one call, and returns the session, unsigned (the caller signs it). A
  * cached token that the probe finds invalid (revoked since) is replaced once; a fresh one is not. The session value carries no secret.

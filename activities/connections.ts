@@ -8,7 +8,7 @@ import { fileRefreshTokenStore, type RefreshTokenStore } from './refresh-token-s
 import type { TransportOptions } from './transport.js';
 
 /**
- * Named OAuth 2.0 connections (DESIGN section 4): one JSON file, loaded by every worker, whose path is in
+ * Named OAuth 2.0 connections (docs/ARCHITECTURE.md §4): one JSON file, loaded by every worker, whose path is in
  * `TEMPORAL_OKTA_CONNECTIONS`. Secrets are referenced, never inline:
  *
  * ```json

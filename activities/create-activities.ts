@@ -27,10 +27,10 @@ import type { CodecKeyring } from '../worker/keys.js';
 export interface OktaActivityDeps {
   /** The named connections every worker loads (`loadConnections()`). */
   connections: Connections;
-  /** This worker's build id; sessions created by another build are refused (DESIGN section 6). */
+  /** This worker's build id; sessions created by another build are refused (docs/ARCHITECTURE.md §6). */
   buildId: string;
   /**
-   * The keys Connect signs sessions with and every action verifies them with (DESIGN section 11): the
+   * The keys Connect signs sessions with and every action verifies them with (docs/ARCHITECTURE.md §11): the
    * payload codec's keyring (`loadCodecKeysFromEnv()`), or a dedicated one (`loadSessionKeysFromEnv()`).
    * Every worker of a fleet must be given the same keys.
    */

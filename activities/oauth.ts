@@ -9,7 +9,7 @@ import { RefreshTokenStoreError, type RefreshTokenStore } from './refresh-token-
 import { createFetch, type Fetch } from './transport.js';
 
 /**
- * Token acquisition for a connection with the real `openid-client` (DESIGN sections 2 to 4): discovery of
+ * Token acquisition for a connection with the real `openid-client` (docs/ARCHITECTURE.md §2 to 4): discovery of
  * the org authorization server, client credentials with `private_key_jwt` or a client secret, the
  * refresh-token grant with rotation, the one-time authorization-code flow, DPoP, and SSWS API tokens.
  * Every failure is an `ApplicationFailure` with a stable type, made by {@link toOktaFailure}.
@@ -441,7 +441,7 @@ export async function protectedRequest(
   const url = new URL(request.url);
   const origin = `https://${connection.domain}`;
   if (url.origin !== origin || token.domain !== connection.domain) {
-    // A token is bound to the org it was issued for: it never leaves for another host (DESIGN section 11).
+    // A token is bound to the org it was issued for: it never leaves for another host (docs/ARCHITECTURE.md §11).
     throw oktaFailure(
       OktaErrorType.OktaInvalidInput,
       `Refusing to send the token of connection "${connection.name}", issued for ${token.domain}, to ${url.origin}: ` +

@@ -94,8 +94,8 @@ export class OktaClient {
   async request<T>(req: OktaRequest): Promise<OktaResponse<T>> {
     const url = this.url(req);
     let response = await this.send(url, req);
-    // An invalid-token 401: the token expired or was revoked early. One fresh token, one retry (DESIGN
-    // section 3). A token that was already replaced, or dropped by a Disconnect on this worker while the
+    // An invalid-token 401: the token expired or was revoked early. One fresh token, one retry (docs/ARCHITECTURE.md
+    // §3). A token that was already replaced, or dropped by a Disconnect on this worker while the
     // request was in flight, was not refused on its own account: that retry does not count, up to a bound.
     let refused = 0;
     for (let retry = 0; retry < MAX_TOKEN_RETRIES && response.status === 401; retry++) {

@@ -6,7 +6,7 @@ import { parseCodecKeys } from '../worker/keys.js';
 import { oktaFailure } from './failures.js';
 
 /**
- * Sessions are minted by Connect and bound (docs: README "How it works", DESIGN section 11).
+ * Sessions are minted by Connect and bound (docs: README "How it works", docs/ARCHITECTURE.md §11).
  *
  * A session value travels through workflow code, histories and headers, where anyone who can write a
  * workflow input or header could change it (point it at another connection or domain, another build).

@@ -11,7 +11,7 @@ export interface TokenOwner {
 }
 
 /**
- * The worker-process token cache of DESIGN section 3 and 11: connection -> access token. Every session
+ * The worker-process token cache of docs/ARCHITECTURE.md §3, §11: connection -> access token. Every session
  * of a connection shares the connection's token in this process, so token requests are bounded by worker
  * processes, not by sessions or activities: one request per connection per process while the token is
  * valid, a refresh shortly before expiry, and after an invalid-token 401 one fresh token and one retry.

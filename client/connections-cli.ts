@@ -12,7 +12,7 @@ import { finishAuthorization, startAuthorization, type PendingAuthorization } fr
 import { positiveSeconds, writeOut } from './command-helpers.js';
 
 /**
- * The `connections` commands of the temporal-okta CLI (DESIGN section 4):
+ * The `connections` commands of the temporal-okta CLI (docs/ARCHITECTURE.md §4):
  *
  * - `connections authorize NAME`: the one-time browser sign-in of an authorization-code connection. It
  *   prints the sign-in URL, listens on the connection's loopback redirect URI (127.0.0.1, ::1, or both

@@ -3,7 +3,7 @@ import type { OktaUser } from './contract.js';
 import { OktaSessionSchema } from './session.js';
 
 /**
- * Inputs and results of the Okta user and group actions (DESIGN section 5). Every input carries the
+ * Inputs and results of the Okta user and group actions (docs/ARCHITECTURE.md §5). Every input carries the
  * resolved session value; workflows resolve names before calling the activity. Schemas are checked at
  * the workflow boundary and again in the activity.
  */

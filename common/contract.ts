@@ -14,7 +14,7 @@ import { OktaSessionSchema, SessionKind, type OktaSession } from './session.js';
 
 /** Input of `oktaConnect`: what `okta.connect` validated, plus the calling workflow (recorded as the creator). */
 export const ConnectInputSchema = z.object({
-  /** The Okta org domain as the user gave it; the activity validates and normalises it (DESIGN section 2). */
+  /** The Okta org domain as the user gave it; the activity validates and normalises it (docs/ARCHITECTURE.md §2). */
   domain: z.string().min(1),
   /** Name of an OAuth 2.0 connection configured on the workers. */
   connection: z.string().min(1),
@@ -82,7 +82,7 @@ export type OktaCreatedUser = OktaUser & { alreadyExisted?: true };
  * (`proxyActivities<OktaActivities>`), and `createOktaActivities(deps)` implements it.
  */
 export interface OktaActivities {
-  /** Connect (DESIGN section 2): validates domain and connection, obtains a token, returns the session. */
+  /** Connect (docs/ARCHITECTURE.md §2): validates domain and connection, obtains a token, returns the session. */
   oktaConnect(input: ConnectInput): Promise<OktaSession>;
   /** Ends a session: drops its token from the worker's cache and revokes it where the grant allows. */
   oktaDisconnect(input: DisconnectInput): Promise<void>;

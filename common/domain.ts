@@ -1,5 +1,5 @@
 /**
- * Okta org domain rules (DESIGN section 2).
+ * Okta org domain rules (docs/ARCHITECTURE.md §2).
  *
  * Pure and deterministic, with no Node built-ins: workflows validate Connect's input with it before
  * scheduling anything, and activities and the connections loader use the same rules.

@@ -108,7 +108,7 @@ export const OktaErrorType = {
   OktaSessionDisconnected: 'OktaSessionDisconnected',
   /**
    * The session was created by a worker running another build of the package (package-version parity,
-   * DESIGN section 6). Run parent and child on the same build.
+   * docs/ARCHITECTURE.md §6). Run parent and child on the same build.
    */
   OktaSessionVersionMismatch: 'OktaSessionVersionMismatch',
   /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Where a session is visible: see DESIGN section 3. */
+/** Where a session is visible: see docs/ARCHITECTURE.md §3. */
 export const SessionKind = { local: 'local', global: 'global', variable: 'variable' } as const;
 export type SessionKind = (typeof SessionKind)[keyof typeof SessionKind];
 
@@ -19,7 +19,7 @@ export const OktaSessionSchema = z.object({
   connection: z.string().min(1),
   /** Scopes granted to the session's token (empty for an SSWS API token, which has no scopes). */
   scopes: z.array(z.string()),
-  /** Build id of the worker that created the session (package-version parity, DESIGN section 6). */
+  /** Build id of the worker that created the session (package-version parity, docs/ARCHITECTURE.md §6). */
   buildId: z.string().min(1),
   /** ISO 8601 creation time. */
   createdAt: z.string().min(1),

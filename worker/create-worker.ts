@@ -58,7 +58,7 @@ export function bundleOktaWorkflows(
 /**
  * Builds a worker with the Okta activities, the session interceptors, the data converter and Worker
  * Deployment Versioning, through {@link OktaPlugin} (use the plugin directly to keep `Worker.create`): the worker registers as version `{deploymentName, buildId}` and workflows default
- * to PINNED, so a parent and the children it starts run the same build (DESIGN section 6).
+ * to PINNED, so a parent and the children it starts run the same build (docs/ARCHITECTURE.md §6).
  *
  * @example
  * const config = loadWorkerConfig();

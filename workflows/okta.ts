@@ -48,7 +48,7 @@ const LISTING_ACTIVITIES: ReadonlySet<OktaActivityName> = new Set([
   'oktaGroupRulesList',
 ]);
 
-/** Where a new session is visible (DESIGN section 3). */
+/** Where a new session is visible (docs/ARCHITECTURE.md §3). */
 export type SessionOption = { local: string } | { global: string } | { variable: true };
 
 /** Options of {@link okta.connect}. */
@@ -147,7 +147,7 @@ function toKindAndName(option: SessionOption | undefined): { kind: OktaSession['
 }
 
 /**
- * Opens an Okta session (DESIGN section 2) and registers it by kind: a local session is visible in this
+ * Opens an Okta session (docs/ARCHITECTURE.md §2) and registers it by kind: a local session is visible in this
  * workflow, a global one also in every child workflow started afterwards (and across continue-as-new),
  * a variable one nowhere: keep the returned value and pass it on.
  *

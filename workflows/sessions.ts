@@ -13,7 +13,7 @@ export interface VisibleSessionNames {
 }
 
 /**
- * The sessions of one workflow execution (DESIGN section 3).
+ * The sessions of one workflow execution (docs/ARCHITECTURE.md §3).
  *
  * - local sessions: registered by `okta.connect({ session: { local } })`, visible here only;
  * - global sessions: registered by `okta.connect({ session: { global } })` or inherited from the parent

@@ -3,7 +3,7 @@ import { setWorkflowOptions } from '@temporalio/workflow';
 /**
  * Declares a workflow PINNED (Worker Deployment Versioning): each execution completes on the build it
  * started on, and the child workflows it starts on task queues of the same deployment version start there
- * too, so parent and children run the same temporal-okta code (DESIGN section 6). Workers made with
+ * too, so parent and children run the same temporal-okta code (docs/ARCHITECTURE.md §6). Workers made with
  * `createOktaWorker` already default to PINNED; declaring it on the workflow keeps it pinned on any worker
  * and makes the intent visible where the workflow is written.
  *

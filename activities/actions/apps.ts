@@ -22,7 +22,7 @@ import { isConflict, sameProfile } from './retry-safe.js';
 import { fetchUser } from './users.js';
 
 /**
- * Application assignments (DESIGN section 13): who has which app, directly or through a group, and a
+ * Application assignments (docs/ARCHITECTURE.md §13): who has which app, directly or through a group, and a
  * user's app links. What offboarding takes away after groups.
  */
 

@@ -8,7 +8,7 @@ import type { ActionContext } from './context.js';
 import { fetchUser } from './users.js';
 
 /**
- * A user's MFA factors and Okta sessions: what offboarding takes away after access (DESIGN section 13).
+ * A user's MFA factors and Okta sessions: what offboarding takes away after access (docs/ARCHITECTURE.md §13).
  */
 
 const userPath = (id: string) => `/api/v1/users/${encodeURIComponent(id)}`;

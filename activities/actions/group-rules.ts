@@ -14,7 +14,7 @@ import { listBounded } from './listing.js';
 import { isConflict } from './retry-safe.js';
 
 /**
- * Group rules (DESIGN section 13): Okta puts users matching an expression in groups. Okta creates a rule
+ * Group rules (docs/ARCHITECTURE.md §13): Okta puts users matching an expression in groups. Okta creates a rule
  * INACTIVE, and an ACTIVE rule cannot be changed or deleted until it is deactivated.
  */
 

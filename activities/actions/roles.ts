@@ -10,7 +10,7 @@ import { userId } from './factors.js';
 import { isConflict } from './retry-safe.js';
 
 /**
- * Admin roles (DESIGN section 13): standard roles assigned to users and groups, and taken away at
+ * Admin roles (docs/ARCHITECTURE.md §13): standard roles assigned to users and groups, and taken away at
  * offboarding.
  */
 

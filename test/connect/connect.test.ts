@@ -14,7 +14,7 @@ import { testSessionKeys } from '../helpers/session-keys.js';
 const sessionKeys = testSessionKeys();
 
 /**
- * The Connect activity (DESIGN section 2) called directly, as a worker runs it: real connections file,
+ * The Connect activity (docs/ARCHITECTURE.md §2) called directly, as a worker runs it: real connections file,
  * real openid-client, the emulated org over TLS under its own domain. Workflow-level behaviour (which
  * failures the workflow sees, retries) is in connect-workflows.test.ts.
  */

@@ -28,7 +28,7 @@ import { uniqueDeployment } from '../versioning/harness.js';
 import { startFleet, type Fleet } from './fleet.js';
 
 /**
- * The fleet under fire (DESIGN section 11, "Crashes and faults lose nothing"), on the test run's dev server.
+ * The fleet under fire (docs/ARCHITECTURE.md §11, "Crashes and faults lose nothing"), on the test run's dev server.
  * Three worker processes of one build (test/fleet/worker-process.ts) onboard 300 hires with the package's
  * `onboardNewHires` workflow and its global session, while:
  * - a worker (round robin) is killed with SIGKILL and a new one started in its place, KILL_EVERY_MS after
@@ -41,7 +41,7 @@ import { startFleet, type Fleet } from './fleet.js';
  * Then the org is read back with its SSWS token (no token request): every hire exactly once, in exactly its
  * groups, and every child workflow completed.
  *
- * Token requests are bounded by worker processes, not by activities or children (DESIGN sections 3, 11).
+ * Token requests are bounded by worker processes, not by activities or children (docs/ARCHITECTURE.md §3, §11).
  * Each process start obtains the session's token at most once (the one that runs Connect keeps Connect's);
  * the revocation costs each process alive at that moment one more (at most FLEET_SIZE, since the fleet
  * never has more); and a Connect attempt that failed after its token request (a fault on its probe, its

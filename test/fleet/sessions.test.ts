@@ -17,7 +17,7 @@ import { testSessionKeys } from '../helpers/session-keys.js';
 import { act, connectGlobal, getUserOnInheritedSession } from './workflows.js';
 
 /**
- * A session is minted by Connect and bound (DESIGN section 11): its fields cannot be changed on the way,
+ * A session is minted by Connect and bound (docs/ARCHITECTURE.md §11): its fields cannot be changed on the way,
  * its token never leaves its connection's org, and only a parent or a previous run can hand it over.
  */
 

@@ -16,7 +16,7 @@ import {
 } from './histories.js';
 
 /**
- * Upgrade safety (DESIGN section 15): the histories every release recorded (`histories/<version>/`) and
+ * Upgrade safety (docs/ARCHITECTURE.md §15): the histories every release recorded (`histories/<version>/`) and
  * those of the unreleased code replay on the current workflow code, with the session interceptors and the
  * data converter a worker uses. A change that running workflows would trip over fails here, naming the
  * workflow and the event; guard it with `patched()` or ship it as a new build (README, "Versioning and
