@@ -13,6 +13,7 @@ import { registerConnectionsCommands } from './connections-cli.js';
 import { registerDeploymentsCommands } from './deployments-cli.js';
 import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE, demoStateDir } from './demo-config.js';
 import { writeLine, type Output } from './progress.js';
+import type { TemporalTarget } from './temporal-server.js';
 
 /**
  * The `temporal-okta` command line: the demo, starting onboarding or offboarding, a worker, the emulator, the codec server,
@@ -243,17 +244,9 @@ const StartOnboardingSchema = z.object({
   keyFile: nonEmpty.optional(),
 });
 
-function startCommand(program: Command): void {
-  const start = program
-    .command('start')
-    .description('Start the package sample workflows on a Temporal server.');
-  start
-    .command('onboarding')
-    .description(
-      'Start the onboarding workflow for a file of new hires on the server of TEMPORAL_ADDRESS (envconfig), ' +
-        'and follow its progress until it completes.',
-    )
-    .requiredOption('--file <file>', 'the new hires JSON file (see samples/new-hires.json)')
+/** The options `start onboarding` and `start offboarding` share: where the run goes and how it is followed. */
+function sampleRunOptions(command: Command, workflowIdPrefix: string): Command {
+  return command
     .option(
       '--domain <domain>',
       "the Okta org domain (default: the connection's domain in the connections file)",
@@ -268,21 +261,59 @@ function startCommand(program: Command): void {
       "the workers' task queue",
       process.env.TEMPORAL_OKTA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     )
-    .option('--workflow-id <id>', 'the workflow id (default onboarding-<timestamp>)')
+    .option('--workflow-id <id>', `the workflow id (default ${workflowIdPrefix}-<timestamp>)`)
     .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
     .option('--no-wait', 'print the workflow id and return without following it')
     .option('--web-ui <url>', 'the Web UI base URL, for the link')
     .option(
       '--key-file <file>',
       `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set`,
+    );
+}
+
+/** The org domain of a sample run: `--domain`, else the connection's domain in the connections file. */
+async function sampleRunDomain(opts: {
+  domain?: string;
+  connections?: string;
+  connection: string;
+}): Promise<string> {
+  if (opts.domain) return opts.domain;
+  const file = opts.connections ?? process.env[CONNECTIONS_ENV_VAR];
+  if (!file)
+    throw new Error(`Pass --domain, or --connections <file> / ${CONNECTIONS_ENV_VAR} to read it from.`);
+  const { loadConnections } = await import('../activities/connections.js');
+  const { findConnection } = await import('../activities/connect.js');
+  return findConnection(await loadConnections({ file }), opts.connection).domain;
+}
+
+/** A client of the Temporal target that encrypts with the workers' codec keys. */
+async function sampleRunClient(
+  target: Pick<TemporalTarget, 'connection' | 'namespace'>,
+  keyFile: string | undefined,
+) {
+  const { Client } = await import('@temporalio/client');
+  const { createDataConverter } = await import('../worker/data-converter.js');
+  const keys = await codecKeys(keyFile, false);
+  return new Client({
+    connection: target.connection,
+    namespace: target.namespace,
+    dataConverter: createDataConverter(keys),
+  });
+}
+
+function startCommand(program: Command): void {
+  const start = program
+    .command('start')
+    .description('Start the package sample workflows on a Temporal server.');
+  sampleRunOptions(start.command('onboarding'), 'onboarding')
+    .description(
+      'Start the onboarding workflow for a file of new hires on the server of TEMPORAL_ADDRESS (envconfig), ' +
+        'and follow its progress until it completes.',
     )
+    .requiredOption('--file <file>', 'the new hires JSON file (see samples/new-hires.json)')
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, StartOnboardingSchema, raw);
       const out = stdoutOf(command);
-      const { Client } = await import('@temporalio/client');
-      const { loadConnections } = await import('../activities/connections.js');
-      const { findConnection } = await import('../activities/connect.js');
-      const { createDataConverter } = await import('../worker/data-converter.js');
       const { connectToTemporal } = await import('./temporal-server.js');
       const onboarding = await import('./onboarding.js');
       const { followOnboarding, loadNewHires, printOnboardingReport, startOnboarding, workflowUrl } =
@@ -290,23 +321,9 @@ function startCommand(program: Command): void {
       let target;
       try {
         const hires = await loadNewHires(opts.file);
-        let domain = opts.domain;
-        if (!domain) {
-          const file = opts.connections ?? process.env[CONNECTIONS_ENV_VAR];
-          if (!file) {
-            throw new Error(
-              `Pass --domain, or --connections <file> / ${CONNECTIONS_ENV_VAR} to read it from.`,
-            );
-          }
-          domain = findConnection(await loadConnections({ file }), opts.connection).domain;
-        }
-        const keys = await codecKeys(opts.keyFile, false);
+        const domain = await sampleRunDomain(opts);
         target = await connectToTemporal({ webUi: opts.webUi });
-        const client = new Client({
-          connection: target.connection,
-          namespace: target.namespace,
-          dataConverter: createDataConverter(keys),
-        });
+        const client = await sampleRunClient(target, opts.keyFile);
         const handle = await startOnboarding(client, {
           taskQueue: opts.taskQueue,
           workflowId: opts.workflowId,
@@ -334,8 +351,7 @@ const StartOffboardingSchema = StartOnboardingSchema.extend({
 });
 
 function startOffboardingCommand(start: Command): void {
-  start
-    .command('offboarding')
+  sampleRunOptions(start.command('offboarding'), 'offboarding')
     .description(
       'Start the offboarding workflow for a file of logins (or user ids) on the server of TEMPORAL_ADDRESS ' +
         '(envconfig): each person is suspended or deactivated, loses sessions, OAuth tokens, factors, groups and ' +
@@ -343,35 +359,9 @@ function startOffboardingCommand(start: Command): void {
     )
     .requiredOption('--file <file>', 'a JSON list of logins or user ids (see samples/leavers.json)')
     .option('--mode <mode>', 'suspend (reversible) or deactivate', 'suspend')
-    .option(
-      '--domain <domain>',
-      "the Okta org domain (default: the connection's domain in the connections file)",
-    )
-    .option('--connection <name>', 'the connection the workers use', 'okta-automation')
-    .option(
-      '--connections <file>',
-      `the connections file, to read the domain from (default: ${CONNECTIONS_ENV_VAR})`,
-    )
-    .option(
-      '--task-queue <name>',
-      "the workers' task queue",
-      process.env.TEMPORAL_OKTA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
-    )
-    .option('--workflow-id <id>', 'the workflow id (default offboarding-<timestamp>)')
-    .option('--concurrency <n>', 'child workflows at once (1-50)', '5')
-    .option('--no-wait', 'print the workflow id and return without following it')
-    .option('--web-ui <url>', 'the Web UI base URL, for the link')
-    .option(
-      '--key-file <file>',
-      `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set`,
-    )
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, StartOffboardingSchema, raw);
       const out = stdoutOf(command);
-      const { Client } = await import('@temporalio/client');
-      const { loadConnections } = await import('../activities/connections.js');
-      const { findConnection } = await import('../activities/connect.js');
-      const { createDataConverter } = await import('../worker/data-converter.js');
       const { connectToTemporal } = await import('./temporal-server.js');
       const { workflowUrl } = await import('./onboarding.js');
       const { followOffboarding, loadOffboardingUsers, printOffboardingReport, startOffboarding } =
@@ -379,23 +369,9 @@ function startOffboardingCommand(start: Command): void {
       let target;
       try {
         const users = await loadOffboardingUsers(opts.file);
-        let domain = opts.domain;
-        if (!domain) {
-          const file = opts.connections ?? process.env[CONNECTIONS_ENV_VAR];
-          if (!file) {
-            throw new Error(
-              `Pass --domain, or --connections <file> / ${CONNECTIONS_ENV_VAR} to read it from.`,
-            );
-          }
-          domain = findConnection(await loadConnections({ file }), opts.connection).domain;
-        }
-        const keys = await codecKeys(opts.keyFile, false);
+        const domain = await sampleRunDomain(opts);
         target = await connectToTemporal({ webUi: opts.webUi });
-        const client = new Client({
-          connection: target.connection,
-          namespace: target.namespace,
-          dataConverter: createDataConverter(keys),
-        });
+        const client = await sampleRunClient(target, opts.keyFile);
         const handle = await startOffboarding(client, {
           taskQueue: opts.taskQueue,
           workflowId: opts.workflowId,
