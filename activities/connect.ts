@@ -5,13 +5,8 @@ import { OktaErrorType } from '../common/errors.js';
 import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import {
-  discoverOrg,
-  protectedRequest,
-  requestScopedToken,
-  retryDelayFromHeaders,
-  type Token,
-} from './oauth.js';
+import { discoverOrg, protectedRequest, requestScopedToken, type Token } from './oauth.js';
+import { retryDelayFromHeaders } from './okta-errors.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */

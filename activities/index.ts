@@ -7,4 +7,14 @@ export * from './token-cache.js';
 export * from './connect.js';
 export * from './create-activities.js';
 export * from './okta-client.js';
+export {
+  mapOktaError,
+  rateLimitResetDelayMs,
+  rateLimitRetryDelayMs,
+  RATE_LIMIT_MARGIN_MS,
+  retryDelayFromHeaders,
+  toOktaFailure,
+  type OAuthStep,
+  type OktaErrorBody,
+} from './okta-errors.js';
 export * from './transport.js';

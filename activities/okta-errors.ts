@@ -1,0 +1,503 @@
+import type { ApplicationFailure } from '@temporalio/common';
+import * as oidc from 'openid-client';
+import { OktaErrorType } from '../common/errors.js';
+import type { Connection } from './connections.js';
+import { oktaFailure } from './failures.js';
+import { StoreOperationError } from './refresh-token-access.js';
+import { RefreshTokenStoreError } from './refresh-token-store.js';
+
+/**
+ * Okta's errors as our error types, in one place: HTTP answers of the Management API, OAuth errors from
+ * openid-client, network failures and refresh-token store failures.
+ */
+
+/** Where an error happened: it decides which error type fits an otherwise ambiguous failure. */
+export type OAuthStep = 'discovery' | 'token' | 'refresh' | 'authorization' | 'api';
+
+/** Okta's error body (`Error` in the Management API spec). */
+export interface OktaErrorBody {
+  errorCode?: string;
+  errorSummary?: string;
+  errorId?: string;
+  errorCauses?: { errorSummary?: string }[];
+}
+
+/** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
+export const RATE_LIMIT_MARGIN_MS = 1_000;
+
+export function isIssuerMismatch(err: unknown): boolean {
+  return err instanceof oidc.ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+}
+
+const TRANSIENT_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('OAUTH_')) return code;
+  }
+  return undefined;
+}
+
+function responseOf(err: unknown): Response | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if (e instanceof Response) return e;
+    const response = (e as { response?: unknown }).response;
+    if (response instanceof Response) return response;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isTransient(err: unknown): boolean {
+  const status = responseOf(err)?.status;
+  if (status !== undefined && (status === 429 || status >= 500)) return true;
+  const code = networkCode(err);
+  if (code !== undefined && TRANSIENT_NETWORK.has(code)) return true;
+  return err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT');
+}
+
+/**
+ * How long to wait before retrying after a 429: {@link rateLimitResetDelayMs} from Okta's
+ * `X-Rate-Limit-Reset`, else a `Retry-After` header (at least one second); undefined when neither is usable.
+ */
+export function retryDelayFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
+  const reset = rateLimitResetDelayMs(headers, now);
+  if (reset !== undefined) return reset;
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(1000, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(1000, date - now);
+  }
+  return undefined;
+}
+
+/** Okta error descriptions are safe to show; keep them short and on one line. */
+function describe(text: string | undefined): string {
+  if (!text) return '';
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return ` Okta said: "${oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine}".`;
+}
+
+/** The resource server's 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` (RFC 9449 section 9). */
+export function isUseDpopNonceChallenge(err: oidc.WWWAuthenticateChallengeError): boolean {
+  return err.cause.some((c) => c.scheme === 'dpop' && c.parameters.error === 'use_dpop_nonce');
+}
+
+function challengeError(err: oidc.WWWAuthenticateChallengeError): { error?: string; description?: string } {
+  const challenge = err.cause[0];
+  return { error: challenge?.parameters.error, description: challenge?.parameters.error_description };
+}
+
+/**
+ * Maps any error from discovery, token requests, the refresh-token store or API transport to an
+ * `ApplicationFailure` with a stable {@link OktaErrorType} and a message saying what to fix. Messages name
+ * the connection and domain; they never contain tokens, secrets or keys.
+ */
+export function toOktaFailure(err: unknown, connection: Connection, step: OAuthStep): ApplicationFailure {
+  if (err instanceof Error && err.name === 'ApplicationFailure') return err as ApplicationFailure;
+  const who = `connection "${connection.name}" (${connection.domain})`;
+  const cause = err instanceof Error ? safeCause(err) : undefined;
+  const clientId = connection.type === 'oauth2' ? connection.clientId : undefined;
+  const app = clientId ? `the Okta app with client id ${clientId}` : 'the Okta app';
+
+  if (err instanceof StoreOperationError) return storeFailure(err, connection, who, step);
+  if (err instanceof RefreshTokenStoreError) {
+    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${err.message}.`);
+  }
+
+  if (isIssuerMismatch(err)) {
+    const found = ((err as oidc.ClientError).cause as { body?: { issuer?: unknown } } | undefined)?.body
+      ?.issuer;
+    return oktaFailure(
+      OktaErrorType.OktaIssuerMismatch,
+      `The authorization server at ${connection.domain} reports issuer ${JSON.stringify(found)} instead of ` +
+        `"https://${connection.domain}" for ${who}. Use the org's own domain (the org authorization server), ` +
+        `not an alias or a custom authorization server.`,
+    );
+  }
+
+  // OAuth error bodies from the token endpoint.
+  let error: string | undefined;
+  let description: string | undefined;
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
+    error = err.error;
+    description = err.error_description;
+  } else if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    ({ error, description } = challengeError(err));
+  }
+
+  const response = responseOf(err);
+  const status = response?.status ?? (err instanceof oidc.ResponseBodyError ? err.status : undefined);
+
+  if (status === 429) {
+    const delay = response ? retryDelayFromHeaders(response.headers) : undefined;
+    return oktaFailure(
+      OktaErrorType.OktaRateLimited,
+      `${connection.domain} rate-limited the ${step} request of ${who}${delay ? `; retrying in ${Math.ceil(delay / 1000)} s` : ''}.`,
+      { cause, ...(delay ? { nextRetryDelay: delay } : {}) },
+    );
+  }
+
+  switch (error) {
+    case 'invalid_client': {
+      const secretHint =
+        connection.type === 'oauth2' &&
+        connection.clientAuth.method !== 'private_key_jwt' &&
+        connection.grant.type === 'client_credentials'
+          ? ' Note: for okta.* scopes with client credentials, Okta accepts only private_key_jwt.'
+          : connection.type === 'oauth2' && connection.clientAuth.method === 'private_key_jwt'
+            ? ' Check that the app\'s public key matches the configured private key (and "kid"), and that the app uses "Public key / Private key" client authentication.'
+            : " Check the client id and the client secret, and the app's client authentication method.";
+      return oktaFailure(
+        OktaErrorType.OktaInvalidClient,
+        `Okta rejected the client authentication of ${who}.${describe(description)}${secretHint}`,
+        { cause },
+      );
+    }
+    case 'unauthorized_client':
+      return oktaFailure(
+        OktaErrorType.OktaInvalidClient,
+        `${app} is not allowed to use this grant for ${who}.${describe(description)} Enable the grant type in ` +
+          `the app's General Settings.`,
+        { cause },
+      );
+    case 'invalid_scope':
+      return oktaFailure(
+        OktaErrorType.OktaMissingScopes,
+        `Okta refused the requested scopes (${connection.type === 'oauth2' ? connection.scopes.join(' ') : ''}) for ${who}.` +
+          `${describe(description)} Grant them on the "Okta API Scopes" tab of ${app}.`,
+        { cause },
+      );
+    case 'invalid_grant':
+      return oktaFailure(
+        OktaErrorType.OktaAuthorizationRequired,
+        step === 'authorization'
+          ? `The authorization code for ${who} was rejected (expired, already used, or the PKCE verifier or ` +
+              `redirect URI does not match).${describe(description)} Run the authorization again.`
+          : `The stored refresh token of ${who} is no longer valid (expired, revoked, or rotated by another ` +
+              `process).${describe(description)} Run "temporal-okta connections authorize ${connection.name}" again.`,
+        { cause },
+      );
+    case 'access_denied':
+      return oktaFailure(
+        OktaErrorType.OktaForbidden,
+        `Access was denied for ${who}.${describe(description)} Check that the signed-in admin is assigned to ` +
+          `${app} and consented to its scopes.`,
+        { cause },
+      );
+    case 'use_dpop_nonce':
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Okta kept asking ${who} for a new DPoP nonce; will retry.`,
+        {
+          cause,
+        },
+      );
+    case 'invalid_dpop_proof':
+      return oktaFailure(
+        OktaErrorType.OktaConnectionMisconfigured,
+        `Okta rejected the DPoP proof of ${who}.${describe(description)} If ${app} requires DPoP, set ` +
+          `"dpop": true on the connection; otherwise turn DPoP off on the app or set "dpop": false.`,
+        { cause },
+      );
+    case 'invalid_token':
+      return oktaFailure(
+        OktaErrorType.OktaInvalidToken,
+        `Okta rejected the access token of ${who}.${describe(description)}`,
+        { cause },
+      );
+    case 'insufficient_scope':
+      return oktaFailure(
+        OktaErrorType.OktaMissingScopes,
+        `The token of ${who} lacks a scope this call needs.${describe(description)} Grant it on the "Okta API ` +
+          `Scopes" tab of ${app}.`,
+        { cause },
+      );
+    case 'temporarily_unavailable':
+    case 'server_error':
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Okta is temporarily unavailable for ${who}.${describe(description)}`,
+        {
+          cause,
+        },
+      );
+  }
+
+  if (status !== undefined && status >= 500) {
+    return oktaFailure(
+      OktaErrorType.OktaUnavailable,
+      `${connection.domain} answered HTTP ${status} to the ${step} request of ${who}.`,
+      {
+        cause,
+      },
+    );
+  }
+
+  const code = networkCode(err);
+  if (code !== undefined) {
+    if (code === 'ENOTFOUND') {
+      return oktaFailure(
+        step === 'discovery' ? OktaErrorType.OktaDiscoveryFailed : OktaErrorType.OktaUnavailable,
+        `${connection.domain} does not resolve (DNS: no such host) for ${who}. Check the domain's spelling.`,
+        { cause },
+      );
+    }
+    if (/CERT|SELF_SIGNED|TLS|SSL|ERR_TLS/.test(code)) {
+      return oktaFailure(
+        OktaErrorType.OktaConnectionMisconfigured,
+        `The TLS certificate of ${connection.domain} is not trusted for ${who} (${code}). For the local ` +
+          `emulator set "development.caFile" on the connection; otherwise check proxies that intercept TLS.`,
+        { cause },
+      );
+    }
+    if (TRANSIENT_NETWORK.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
+      return oktaFailure(
+        OktaErrorType.OktaUnavailable,
+        `Could not reach ${connection.domain} for ${who} (${code}).`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+  if (err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT')) {
+    return oktaFailure(
+      OktaErrorType.OktaUnavailable,
+      `The ${step} request of ${who} to ${connection.domain} timed out.`,
+      {
+        cause,
+      },
+    );
+  }
+
+  if (step === 'discovery') {
+    return oktaFailure(
+      OktaErrorType.OktaDiscoveryFailed,
+      `Could not read the org authorization server metadata of ${connection.domain} for ${who}` +
+        `${status ? ` (HTTP ${status})` : ''}: neither /.well-known/oauth-authorization-server nor ` +
+        `/.well-known/openid-configuration is valid metadata. Check that the domain is an Okta org.`,
+      { cause },
+    );
+  }
+  if (status === 401) {
+    return oktaFailure(
+      step === 'api' ? OktaErrorType.OktaInvalidToken : OktaErrorType.OktaInvalidClient,
+      step === 'api'
+        ? `Okta rejected the access token of ${who} (HTTP 401).${describe(description)}`
+        : `Okta rejected the client authentication of ${who} (HTTP 401).${describe(description)}`,
+      { cause },
+    );
+  }
+  if (status === 403) {
+    return oktaFailure(
+      OktaErrorType.OktaForbidden,
+      `Okta refused the ${step} request of ${who} (HTTP 403).${describe(description)}`,
+      {
+        cause,
+      },
+    );
+  }
+  return oktaFailure(
+    OktaErrorType.OktaConnectionMisconfigured,
+    `The ${step} request of ${who} failed${error ? ` with ${error}` : status ? ` with HTTP ${status}` : ''}.` +
+      `${describe(description ?? (err instanceof Error ? err.message : undefined))} Check the connection's ` +
+      `configuration against ${app}.`,
+    { cause },
+  );
+}
+
+/**
+ * A failed refresh-token store operation as a failure: OktaConnectionMisconfigured when the store needs
+ * fixing first (its key, an unreadable file), else the retryable OktaRefreshTokenStoreFailed. Messages
+ * name the store; a foreign store error is shown by name and code only, as its message may quote a token.
+ */
+function storeFailure(
+  err: StoreOperationError,
+  connection: Connection,
+  who: string,
+  step: OAuthStep,
+): ApplicationFailure {
+  const cause = err.cause;
+  const ours = cause instanceof RefreshTokenStoreError;
+  if (ours && !cause.retryable) {
+    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${cause.message}.`);
+  }
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  const reason = typeof code === 'string' ? code : ours ? cause.message : name;
+  const safe = ours
+    ? safeCause(cause)
+    : Object.assign(new Error(`${name} from the refresh-token store`), {
+        name,
+        ...(typeof code === 'string' ? { code } : {}),
+      });
+  const store = err.location ? `the refresh-token store ${err.location}` : 'its refresh-token store';
+  const reauthorize = `"temporal-okta connections authorize ${connection.name}"`;
+  if (err.keptInMemory) {
+    return oktaFailure(
+      OktaErrorType.OktaRefreshTokenStoreFailed,
+      `Okta rotated the refresh token of ${who}, but the new one could not be written to ${store} ` +
+        `(${reason}). This worker keeps it in memory and writes it before its next refresh: fix the store ` +
+        `before the worker restarts, or run ${reauthorize} again afterwards.`,
+      { cause: safe },
+    );
+  }
+  if (err.operation === 'lock' && ours) {
+    // The file store's own words: which lock, held for how long, and when it is taken over.
+    return oktaFailure(OktaErrorType.OktaRefreshTokenStoreFailed, `For ${who}, ${cause.message}.`, {
+      cause: safe,
+    });
+  }
+  return oktaFailure(
+    OktaErrorType.OktaRefreshTokenStoreFailed,
+    `Could not ${err.operation} ${store} of ${who} (${reason}).` +
+      (step === 'authorization'
+        ? ` The authorization was not saved: fix the store, then run ${reauthorize} again.`
+        : ' Will retry; check the store if this persists.'),
+    { cause: safe },
+  );
+}
+
+/**
+ * A cause safe to attach to a failure: name, message and code only (openid-client errors hold the HTTP
+ * response and request options, which may include credentials).
+ */
+function safeCause(err: Error): Error {
+  const copy = new Error(err.message.length > 300 ? `${err.message.slice(0, 300)}…` : err.message);
+  copy.name = err.name;
+  const code = (err as { code?: unknown }).code ?? networkCode(err);
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  return copy;
+}
+
+/**
+ * How long until Okta's rate-limit window resets: `X-Rate-Limit-Reset` (epoch seconds) measured against the
+ * response's own `Date`, so that a skewed worker clock does not matter, plus a small margin. `undefined`
+ * when the header is missing or unusable.
+ */
+export function rateLimitResetDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  if (!Number.isFinite(reset) || reset <= 0) return undefined;
+  const date = Date.parse(headers.get('date') ?? '');
+  const serverNow = Number.isFinite(date) ? date : now;
+  return Math.max(0, reset * 1000 - serverNow) + RATE_LIMIT_MARGIN_MS;
+}
+
+/** How long to wait before retrying a 429: {@link rateLimitResetDelayMs}, or one window without the header. */
+export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
+  return rateLimitResetDelayMs(headers, now) ?? 60_000; // Okta's windows are one minute long
+}
+
+function causes(body: OktaErrorBody | undefined): string[] {
+  return (body?.errorCauses ?? []).map((c) => c.errorSummary ?? '').filter(Boolean);
+}
+
+function describeBody(body: OktaErrorBody | undefined, status: number): string {
+  const summary = body?.errorSummary ?? `HTTP ${status}`;
+  const list = causes(body);
+  const code = body?.errorCode
+    ? ` (${body.errorCode}${body.errorId ? `, errorId ${body.errorId}` : ''})`
+    : '';
+  return `${summary}${list.length ? `: ${list.join('; ')}` : ''}${code}`;
+}
+
+/**
+ * Maps an Okta error response to the package's typed failure, in one place. The table in the README
+ * ("Okta errors") documents it; keep both in step.
+ */
+export function mapOktaError(
+  response: Response,
+  body: OktaErrorBody | undefined,
+  operation: string,
+): ApplicationFailure {
+  const status = response.status;
+  const text = describeBody(body, status);
+  const details = body?.errorCode
+    ? [{ status, errorCode: body.errorCode, errorCauses: causes(body) }]
+    : [{ status }];
+  const fail = (type: OktaErrorType, message: string, extra: { nextRetryDelay?: number } = {}) =>
+    oktaFailure(type, `${operation}: ${message}`, { details, ...extra });
+
+  if (status === 429) {
+    const delay = rateLimitRetryDelayMs(response.headers);
+    return fail(
+      OktaErrorType.OktaRateLimited,
+      `rate limited by Okta; retrying in ${Math.ceil(delay / 1000)} s. ${text}`,
+      {
+        nextRetryDelay: delay,
+      },
+    );
+  }
+  if (status >= 500) return fail(OktaErrorType.OktaUnavailable, `Okta answered ${status}. ${text}`);
+  if (status === 401) {
+    return fail(
+      OktaErrorType.OktaInvalidToken,
+      `Okta refused the session's token even after a fresh one was obtained. ${text}. ` +
+        'Check that the Okta app is active and whether it requires DPoP.',
+    );
+  }
+  // Okta answers some state conflicts with 403 (E0000016, E0000038): check them before permissions.
+  if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
+  const missingScope = status === 403 ? insufficientScope(response.headers) : undefined;
+  if (missingScope !== undefined) {
+    return oktaFailure(
+      OktaErrorType.OktaMissingScopes,
+      `${operation}: the session's token lacks the scope ${missingScope || 'this operation needs'}. ${text}. ` +
+        'Grant it on the Okta app\'s "Okta API Scopes" tab and add it to the connection\'s "scopes", then connect again.',
+      {
+        details: [{ status, errorCode: body?.errorCode, missingScopes: missingScope ? [missingScope] : [] }],
+      },
+    );
+  }
+  if (status === 403) {
+    return fail(
+      OktaErrorType.OktaForbidden,
+      `${text}. The token lacks a scope this operation needs, or the Okta app has no admin role allowing it ` +
+        '(Admin Console: the app\'s "Okta API Scopes" and "Admin roles" tabs).',
+    );
+  }
+  if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
+  if (status === 409) return fail(OktaErrorType.OktaConflict, text);
+  if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
+  return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
+}
+
+/**
+ * The scope an `insufficient_scope` challenge names (`WWW-Authenticate: Bearer ..., scope="okta.apps.read",
+ * error="insufficient_scope"`, as Okta sends with a 403 E0000006 for a token without the operation's
+ * scope): the scope, `''` when the challenge names none, undefined without such a challenge.
+ */
+function insufficientScope(headers: Headers): string | undefined {
+  const challenge = headers.get('www-authenticate') ?? '';
+  if (!/error="?insufficient_scope/i.test(challenge)) return undefined;
+  return /(?:^|[\s,])scope="([^"]*)"/i.exec(challenge)?.[1]?.trim() ?? '';
+}
+
+/**
+ * Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state, a role
+ * already assigned (E0000090).
+ */
+const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000090', 'E0000112']);
+
+function isConflict(body: OktaErrorBody | undefined): boolean {
+  if (!body?.errorCode) return false;
+  if (CONFLICT_CODES.has(body.errorCode)) return true;
+  return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
+}
