@@ -6,7 +6,7 @@ import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
 import { discoverOrg, protectedRequest, requestScopedToken, type Token } from './oauth.js';
-import { retryDelayFromHeaders } from './okta-errors.js';
+import { rateLimitRetryDelayMs, retryingIn } from './okta-errors.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */
@@ -82,12 +82,14 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
         'Check that the Okta app is active and whether it requires DPoP ("dpop": true on the connection).',
     );
   }
-  const type = response.status === 429 ? OktaErrorType.OktaRateLimited : OktaErrorType.OktaUnavailable;
-  // On 429, retry when the rate-limit window resets (measured against the response's own Date).
-  const delay = response.status === 429 ? retryDelayFromHeaders(response.headers) : undefined;
-  throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`, {
-    ...(delay ? { nextRetryDelay: delay } : {}),
-  });
+  const answered = `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}`;
+  if (response.status === 429) {
+    const delay = rateLimitRetryDelayMs(response.headers);
+    throw oktaFailure(OktaErrorType.OktaRateLimited, `${answered}; ${retryingIn(delay)}.${okta}`, {
+      nextRetryDelay: delay,
+    });
+  }
+  throw oktaFailure(OktaErrorType.OktaUnavailable, `${answered}.${okta}`);
 }
 
 export interface ConnectDeps {

@@ -22,9 +22,6 @@ export interface OktaErrorBody {
   errorCauses?: { errorSummary?: string }[];
 }
 
-/** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
-export const RATE_LIMIT_MARGIN_MS = 1_000;
-
 export function isIssuerMismatch(err: unknown): boolean {
   return err instanceof oidc.ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
 }
@@ -68,23 +65,6 @@ export function isTransient(err: unknown): boolean {
   const code = networkCode(err);
   if (code !== undefined && TRANSIENT_NETWORK.has(code)) return true;
   return err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT');
-}
-
-/**
- * How long to wait before retrying after a 429: {@link rateLimitResetDelayMs} from Okta's
- * `X-Rate-Limit-Reset`, else a `Retry-After` header (at least one second); undefined when neither is usable.
- */
-export function retryDelayFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
-  const reset = rateLimitResetDelayMs(headers, now);
-  if (reset !== undefined) return reset;
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter !== null) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(1000, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(1000, date - now);
-  }
-  return undefined;
 }
 
 /** Okta error descriptions are safe to show; keep them short and on one line. */
@@ -146,11 +126,11 @@ export function toOktaFailure(err: unknown, connection: Connection, step: OAuthS
   const status = response?.status ?? (err instanceof oidc.ResponseBodyError ? err.status : undefined);
 
   if (status === 429) {
-    const delay = response ? retryDelayFromHeaders(response.headers) : undefined;
+    const delay = rateLimitRetryDelayMs(response?.headers ?? new Headers());
     return oktaFailure(
       OktaErrorType.OktaRateLimited,
-      `${connection.domain} rate-limited the ${step} request of ${who}${delay ? `; retrying in ${Math.ceil(delay / 1000)} s` : ''}.`,
-      { cause, ...(delay ? { nextRetryDelay: delay } : {}) },
+      `${connection.domain} rate-limited the ${step} request of ${who}; ${retryingIn(delay)}.`,
+      { cause, nextRetryDelay: delay },
     );
   }
 
@@ -387,22 +367,65 @@ function safeCause(err: Error): Error {
   return copy;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The rate-limit rule: every 429 (Management API, OAuth endpoints, Connect's probe) and every pacing
+// hold that gives up is retried after the delay computed here (docs/ARCHITECTURE.md §5).
+
+/** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
+export const RATE_LIMIT_MARGIN_MS = 1_000;
+/** Okta's rate-limit windows are one minute long: the wait when a 429 says nothing of its reset. */
+const RATE_LIMIT_WINDOW_MS = 60_000;
+
 /**
- * How long until Okta's rate-limit window resets: `X-Rate-Limit-Reset` (epoch seconds) measured against the
- * response's own `Date`, so that a skewed worker clock does not matter, plus a small margin. `undefined`
- * when the header is missing or unusable.
+ * Milliseconds until Okta's rate-limit window resets: `X-Rate-Limit-Reset` (epoch seconds) less the
+ * response's own `Date`, so that a skewed worker clock does not matter (the worker's clock only when the
+ * response has no `Date`); never negative. `undefined` when the reset header is missing or unusable.
  */
-export function rateLimitResetDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
-  const reset = Number(headers.get('x-rate-limit-reset'));
+export function untilRateLimitReset(headers: Headers, now: number = Date.now()): number | undefined {
+  const raw = headers.get('x-rate-limit-reset');
+  const reset = raw === null || raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(reset) || reset <= 0) return undefined;
   const date = Date.parse(headers.get('date') ?? '');
-  const serverNow = Number.isFinite(date) ? date : now;
-  return Math.max(0, reset * 1000 - serverNow) + RATE_LIMIT_MARGIN_MS;
+  return Math.max(0, reset * 1000 - (Number.isFinite(date) ? date : now));
 }
 
-/** How long to wait before retrying a 429: {@link rateLimitResetDelayMs}, or one window without the header. */
+/**
+ * {@link untilRateLimitReset} plus {@link RATE_LIMIT_MARGIN_MS} (one second), so the retry lands in the
+ * next window; `undefined` when the reset header is missing or unusable.
+ */
+export function rateLimitResetDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const until = untilRateLimitReset(headers, now);
+  return until === undefined ? undefined : until + RATE_LIMIT_MARGIN_MS;
+}
+
+/**
+ * How long to wait before retrying a 429, the one rule for every path: the window's reset
+ * (`X-Rate-Limit-Reset`) less the response's `Date`, plus one second ({@link rateLimitResetDelayMs});
+ * else a `Retry-After` header (seconds or an HTTP date, at least one second); else one window, a minute.
+ *
+ * @example
+ * // Date: Tue, 01 Dec 2026 10:00:00 GMT, X-Rate-Limit-Reset: 1796119203 (10:00:03)
+ * rateLimitRetryDelayMs(response.headers); // 4000
+ */
 export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
-  return rateLimitResetDelayMs(headers, now) ?? 60_000; // Okta's windows are one minute long
+  const reset = rateLimitResetDelayMs(headers, now);
+  if (reset !== undefined) return reset;
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (retryAfter.trim() !== '' && Number.isFinite(seconds)) return Math.max(1000, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(1000, date - now);
+  }
+  return RATE_LIMIT_WINDOW_MS;
+}
+
+/** @deprecated The same as {@link rateLimitRetryDelayMs}, the one rule for rate-limit retry delays. */
+export const retryDelayFromHeaders = rateLimitRetryDelayMs;
+
+/** What a rate-limit failure's message says about the retry. */
+export function retryingIn(delay: number): string {
+  return `retrying in ${Math.ceil(delay / 1000)} s`;
 }
 
 function causes(body: OktaErrorBody | undefined): string[] {
@@ -437,13 +460,9 @@ export function mapOktaError(
 
   if (status === 429) {
     const delay = rateLimitRetryDelayMs(response.headers);
-    return fail(
-      OktaErrorType.OktaRateLimited,
-      `rate limited by Okta; retrying in ${Math.ceil(delay / 1000)} s. ${text}`,
-      {
-        nextRetryDelay: delay,
-      },
-    );
+    return fail(OktaErrorType.OktaRateLimited, `rate limited by Okta; ${retryingIn(delay)}. ${text}`, {
+      nextRetryDelay: delay,
+    });
   }
   if (status >= 500) return fail(OktaErrorType.OktaUnavailable, `Okta answered ${status}. ${text}`);
   if (status === 401) {
