@@ -7,8 +7,10 @@ import { StoreOperationError } from './refresh-token-access.js';
 import { RefreshTokenStoreError } from './refresh-token-store.js';
 
 /**
- * Okta's errors as our error types, in one place: HTTP answers of the Management API, OAuth errors from
- * openid-client, network failures and refresh-token store failures.
+ * Okta's errors as our error types, in one place (docs/ARCHITECTURE.md §5): the rate-limit rule, the
+ * Management API's answers ({@link mapOktaError}), and the errors of discovery, the OAuth endpoints,
+ * protected requests, the network and the refresh-token store ({@link toOktaFailure}). Every message says
+ * what was wrong and how to fix it, names the connection or the request, and never holds a secret.
  */
 
 /** Where an error happened: it decides which error type fits an otherwise ambiguous failure. */
@@ -20,351 +22,6 @@ export interface OktaErrorBody {
   errorSummary?: string;
   errorId?: string;
   errorCauses?: { errorSummary?: string }[];
-}
-
-export function isIssuerMismatch(err: unknown): boolean {
-  return err instanceof oidc.ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
-}
-
-const TRANSIENT_NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
-
-function networkCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && !code.startsWith('OAUTH_')) return code;
-  }
-  return undefined;
-}
-
-function responseOf(err: unknown): Response | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
-    if (e instanceof Response) return e;
-    const response = (e as { response?: unknown }).response;
-    if (response instanceof Response) return response;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-export function isTransient(err: unknown): boolean {
-  const status = responseOf(err)?.status;
-  if (status !== undefined && (status === 429 || status >= 500)) return true;
-  const code = networkCode(err);
-  if (code !== undefined && TRANSIENT_NETWORK.has(code)) return true;
-  return err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT');
-}
-
-/** Okta error descriptions are safe to show; keep them short and on one line. */
-function describe(text: string | undefined): string {
-  if (!text) return '';
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return ` Okta said: "${oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine}".`;
-}
-
-/** The resource server's 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` (RFC 9449 section 9). */
-export function isUseDpopNonceChallenge(err: oidc.WWWAuthenticateChallengeError): boolean {
-  return err.cause.some((c) => c.scheme === 'dpop' && c.parameters.error === 'use_dpop_nonce');
-}
-
-function challengeError(err: oidc.WWWAuthenticateChallengeError): { error?: string; description?: string } {
-  const challenge = err.cause[0];
-  return { error: challenge?.parameters.error, description: challenge?.parameters.error_description };
-}
-
-/**
- * Maps any error from discovery, token requests, the refresh-token store or API transport to an
- * `ApplicationFailure` with a stable {@link OktaErrorType} and a message saying what to fix. Messages name
- * the connection and domain; they never contain tokens, secrets or keys.
- */
-export function toOktaFailure(err: unknown, connection: Connection, step: OAuthStep): ApplicationFailure {
-  if (err instanceof Error && err.name === 'ApplicationFailure') return err as ApplicationFailure;
-  const who = `connection "${connection.name}" (${connection.domain})`;
-  const cause = err instanceof Error ? safeCause(err) : undefined;
-  const clientId = connection.type === 'oauth2' ? connection.clientId : undefined;
-  const app = clientId ? `the Okta app with client id ${clientId}` : 'the Okta app';
-
-  if (err instanceof StoreOperationError) return storeFailure(err, connection, who, step);
-  if (err instanceof RefreshTokenStoreError) {
-    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${err.message}.`);
-  }
-
-  if (isIssuerMismatch(err)) {
-    const found = ((err as oidc.ClientError).cause as { body?: { issuer?: unknown } } | undefined)?.body
-      ?.issuer;
-    return oktaFailure(
-      OktaErrorType.OktaIssuerMismatch,
-      `The authorization server at ${connection.domain} reports issuer ${JSON.stringify(found)} instead of ` +
-        `"https://${connection.domain}" for ${who}. Use the org's own domain (the org authorization server), ` +
-        `not an alias or a custom authorization server.`,
-    );
-  }
-
-  // OAuth error bodies from the token endpoint.
-  let error: string | undefined;
-  let description: string | undefined;
-  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
-    error = err.error;
-    description = err.error_description;
-  } else if (err instanceof oidc.WWWAuthenticateChallengeError) {
-    ({ error, description } = challengeError(err));
-  }
-
-  const response = responseOf(err);
-  const status = response?.status ?? (err instanceof oidc.ResponseBodyError ? err.status : undefined);
-
-  if (status === 429) {
-    const delay = rateLimitRetryDelayMs(response?.headers ?? new Headers());
-    return oktaFailure(
-      OktaErrorType.OktaRateLimited,
-      `${connection.domain} rate-limited the ${step} request of ${who}; ${retryingIn(delay)}.`,
-      { cause, nextRetryDelay: delay },
-    );
-  }
-
-  switch (error) {
-    case 'invalid_client': {
-      const secretHint =
-        connection.type === 'oauth2' &&
-        connection.clientAuth.method !== 'private_key_jwt' &&
-        connection.grant.type === 'client_credentials'
-          ? ' Note: for okta.* scopes with client credentials, Okta accepts only private_key_jwt.'
-          : connection.type === 'oauth2' && connection.clientAuth.method === 'private_key_jwt'
-            ? ' Check that the app\'s public key matches the configured private key (and "kid"), and that the app uses "Public key / Private key" client authentication.'
-            : " Check the client id and the client secret, and the app's client authentication method.";
-      return oktaFailure(
-        OktaErrorType.OktaInvalidClient,
-        `Okta rejected the client authentication of ${who}.${describe(description)}${secretHint}`,
-        { cause },
-      );
-    }
-    case 'unauthorized_client':
-      return oktaFailure(
-        OktaErrorType.OktaInvalidClient,
-        `${app} is not allowed to use this grant for ${who}.${describe(description)} Enable the grant type in ` +
-          `the app's General Settings.`,
-        { cause },
-      );
-    case 'invalid_scope':
-      return oktaFailure(
-        OktaErrorType.OktaMissingScopes,
-        `Okta refused the requested scopes (${connection.type === 'oauth2' ? connection.scopes.join(' ') : ''}) for ${who}.` +
-          `${describe(description)} Grant them on the "Okta API Scopes" tab of ${app}.`,
-        { cause },
-      );
-    case 'invalid_grant':
-      return oktaFailure(
-        OktaErrorType.OktaAuthorizationRequired,
-        step === 'authorization'
-          ? `The authorization code for ${who} was rejected (expired, already used, or the PKCE verifier or ` +
-              `redirect URI does not match).${describe(description)} Run the authorization again.`
-          : `The stored refresh token of ${who} is no longer valid (expired, revoked, or rotated by another ` +
-              `process).${describe(description)} Run "temporal-okta connections authorize ${connection.name}" again.`,
-        { cause },
-      );
-    case 'access_denied':
-      return oktaFailure(
-        OktaErrorType.OktaForbidden,
-        `Access was denied for ${who}.${describe(description)} Check that the signed-in admin is assigned to ` +
-          `${app} and consented to its scopes.`,
-        { cause },
-      );
-    case 'use_dpop_nonce':
-      return oktaFailure(
-        OktaErrorType.OktaUnavailable,
-        `Okta kept asking ${who} for a new DPoP nonce; will retry.`,
-        {
-          cause,
-        },
-      );
-    case 'invalid_dpop_proof':
-      return oktaFailure(
-        OktaErrorType.OktaConnectionMisconfigured,
-        `Okta rejected the DPoP proof of ${who}.${describe(description)} If ${app} requires DPoP, set ` +
-          `"dpop": true on the connection; otherwise turn DPoP off on the app or set "dpop": false.`,
-        { cause },
-      );
-    case 'invalid_token':
-      return oktaFailure(
-        OktaErrorType.OktaInvalidToken,
-        `Okta rejected the access token of ${who}.${describe(description)}`,
-        { cause },
-      );
-    case 'insufficient_scope':
-      return oktaFailure(
-        OktaErrorType.OktaMissingScopes,
-        `The token of ${who} lacks a scope this call needs.${describe(description)} Grant it on the "Okta API ` +
-          `Scopes" tab of ${app}.`,
-        { cause },
-      );
-    case 'temporarily_unavailable':
-    case 'server_error':
-      return oktaFailure(
-        OktaErrorType.OktaUnavailable,
-        `Okta is temporarily unavailable for ${who}.${describe(description)}`,
-        {
-          cause,
-        },
-      );
-  }
-
-  if (status !== undefined && status >= 500) {
-    return oktaFailure(
-      OktaErrorType.OktaUnavailable,
-      `${connection.domain} answered HTTP ${status} to the ${step} request of ${who}.`,
-      {
-        cause,
-      },
-    );
-  }
-
-  const code = networkCode(err);
-  if (code !== undefined) {
-    if (code === 'ENOTFOUND') {
-      return oktaFailure(
-        step === 'discovery' ? OktaErrorType.OktaDiscoveryFailed : OktaErrorType.OktaUnavailable,
-        `${connection.domain} does not resolve (DNS: no such host) for ${who}. Check the domain's spelling.`,
-        { cause },
-      );
-    }
-    if (/CERT|SELF_SIGNED|TLS|SSL|ERR_TLS/.test(code)) {
-      return oktaFailure(
-        OktaErrorType.OktaConnectionMisconfigured,
-        `The TLS certificate of ${connection.domain} is not trusted for ${who} (${code}). For the local ` +
-          `emulator set "development.caFile" on the connection; otherwise check proxies that intercept TLS.`,
-        { cause },
-      );
-    }
-    if (TRANSIENT_NETWORK.has(code) || code.startsWith('UND_ERR') || code.startsWith('E')) {
-      return oktaFailure(
-        OktaErrorType.OktaUnavailable,
-        `Could not reach ${connection.domain} for ${who} (${code}).`,
-        {
-          cause,
-        },
-      );
-    }
-  }
-  if (err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT')) {
-    return oktaFailure(
-      OktaErrorType.OktaUnavailable,
-      `The ${step} request of ${who} to ${connection.domain} timed out.`,
-      {
-        cause,
-      },
-    );
-  }
-
-  if (step === 'discovery') {
-    return oktaFailure(
-      OktaErrorType.OktaDiscoveryFailed,
-      `Could not read the org authorization server metadata of ${connection.domain} for ${who}` +
-        `${status ? ` (HTTP ${status})` : ''}: neither /.well-known/oauth-authorization-server nor ` +
-        `/.well-known/openid-configuration is valid metadata. Check that the domain is an Okta org.`,
-      { cause },
-    );
-  }
-  if (status === 401) {
-    return oktaFailure(
-      step === 'api' ? OktaErrorType.OktaInvalidToken : OktaErrorType.OktaInvalidClient,
-      step === 'api'
-        ? `Okta rejected the access token of ${who} (HTTP 401).${describe(description)}`
-        : `Okta rejected the client authentication of ${who} (HTTP 401).${describe(description)}`,
-      { cause },
-    );
-  }
-  if (status === 403) {
-    return oktaFailure(
-      OktaErrorType.OktaForbidden,
-      `Okta refused the ${step} request of ${who} (HTTP 403).${describe(description)}`,
-      {
-        cause,
-      },
-    );
-  }
-  return oktaFailure(
-    OktaErrorType.OktaConnectionMisconfigured,
-    `The ${step} request of ${who} failed${error ? ` with ${error}` : status ? ` with HTTP ${status}` : ''}.` +
-      `${describe(description ?? (err instanceof Error ? err.message : undefined))} Check the connection's ` +
-      `configuration against ${app}.`,
-    { cause },
-  );
-}
-
-/**
- * A failed refresh-token store operation as a failure: OktaConnectionMisconfigured when the store needs
- * fixing first (its key, an unreadable file), else the retryable OktaRefreshTokenStoreFailed. Messages
- * name the store; a foreign store error is shown by name and code only, as its message may quote a token.
- */
-function storeFailure(
-  err: StoreOperationError,
-  connection: Connection,
-  who: string,
-  step: OAuthStep,
-): ApplicationFailure {
-  const cause = err.cause;
-  const ours = cause instanceof RefreshTokenStoreError;
-  if (ours && !cause.retryable) {
-    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${cause.message}.`);
-  }
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  const name = cause instanceof Error ? cause.name : typeof cause;
-  const reason = typeof code === 'string' ? code : ours ? cause.message : name;
-  const safe = ours
-    ? safeCause(cause)
-    : Object.assign(new Error(`${name} from the refresh-token store`), {
-        name,
-        ...(typeof code === 'string' ? { code } : {}),
-      });
-  const store = err.location ? `the refresh-token store ${err.location}` : 'its refresh-token store';
-  const reauthorize = `"temporal-okta connections authorize ${connection.name}"`;
-  if (err.keptInMemory) {
-    return oktaFailure(
-      OktaErrorType.OktaRefreshTokenStoreFailed,
-      `Okta rotated the refresh token of ${who}, but the new one could not be written to ${store} ` +
-        `(${reason}). This worker keeps it in memory and writes it before its next refresh: fix the store ` +
-        `before the worker restarts, or run ${reauthorize} again afterwards.`,
-      { cause: safe },
-    );
-  }
-  if (err.operation === 'lock' && ours) {
-    // The file store's own words: which lock, held for how long, and when it is taken over.
-    return oktaFailure(OktaErrorType.OktaRefreshTokenStoreFailed, `For ${who}, ${cause.message}.`, {
-      cause: safe,
-    });
-  }
-  return oktaFailure(
-    OktaErrorType.OktaRefreshTokenStoreFailed,
-    `Could not ${err.operation} ${store} of ${who} (${reason}).` +
-      (step === 'authorization'
-        ? ` The authorization was not saved: fix the store, then run ${reauthorize} again.`
-        : ' Will retry; check the store if this persists.'),
-    { cause: safe },
-  );
-}
-
-/**
- * A cause safe to attach to a failure: name, message and code only (openid-client errors hold the HTTP
- * response and request options, which may include credentials).
- */
-function safeCause(err: Error): Error {
-  const copy = new Error(err.message.length > 300 ? `${err.message.slice(0, 300)}…` : err.message);
-  copy.name = err.name;
-  const code = (err as { code?: unknown }).code ?? networkCode(err);
-  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
-  return copy;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -427,6 +84,9 @@ export const retryDelayFromHeaders = rateLimitRetryDelayMs;
 export function retryingIn(delay: number): string {
   return `retrying in ${Math.ceil(delay / 1000)} s`;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The Management API's answers.
 
 function causes(body: OktaErrorBody | undefined): string[] {
   return (body?.errorCauses ?? []).map((c) => c.errorSummary ?? '').filter(Boolean);
@@ -519,4 +179,445 @@ function isConflict(body: OktaErrorBody | undefined): boolean {
   if (!body?.errorCode) return false;
   if (CONFLICT_CODES.has(body.errorCode)) return true;
   return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Discovery, the OAuth endpoints, protected requests, the network and the refresh-token store.
+
+/**
+ * Maps any error from discovery, token requests, the refresh-token store or API transport to an
+ * `ApplicationFailure` with a stable {@link OktaErrorType} and a message saying what to fix. Messages name
+ * the connection and domain; they never contain tokens, secrets or keys. The README's "Error types"
+ * documents the mapping; keep both in step.
+ */
+export function toOktaFailure(err: unknown, connection: Connection, step: OAuthStep): ApplicationFailure {
+  if (err instanceof Error && err.name === 'ApplicationFailure') return err as ApplicationFailure;
+  if (err instanceof StoreOperationError) return storeFailure(err, connection, step);
+  if (err instanceof RefreshTokenStoreError) {
+    return oktaFailure(
+      OktaErrorType.OktaConnectionMisconfigured,
+      `For ${whoOf(connection)}, ${err.message}.`,
+    );
+  }
+  if (isIssuerMismatch(err)) return issuerMismatch(err as oidc.ClientError, connection);
+  const failure = oauthFailureOf(err, connection, step);
+  for (const mapCase of OAUTH_CASES) {
+    const mapped = mapCase(failure);
+    if (mapped) return mapped;
+  }
+  return misconfigured(failure);
+}
+
+/** What the cases of {@link toOktaFailure} know of a failure: where it happened and what Okta said. */
+interface OAuthFailure {
+  readonly err: unknown;
+  readonly connection: Connection;
+  readonly step: OAuthStep;
+  /** `connection "name" (domain)`, for messages. */
+  readonly who: string;
+  /** The Okta app, by client id when there is one, for messages. */
+  readonly app: string;
+  /** A copy of the error that is safe to attach ({@link safeCause}). */
+  readonly cause: Error | undefined;
+  /** The OAuth error code (`invalid_client`, …) of a response body or a `WWW-Authenticate` challenge. */
+  readonly error: string | undefined;
+  readonly description: string | undefined;
+  readonly response: Response | undefined;
+  readonly status: number | undefined;
+}
+
+/** One case: the failure when the case applies, else undefined. Tried in order. */
+type OAuthCase = (f: OAuthFailure) => ApplicationFailure | undefined;
+
+function whoOf(connection: Connection): string {
+  return `connection "${connection.name}" (${connection.domain})`;
+}
+
+function oauthFailureOf(err: unknown, connection: Connection, step: OAuthStep): OAuthFailure {
+  let error: string | undefined;
+  let description: string | undefined;
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
+    error = err.error;
+    description = err.error_description;
+  } else if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    const challenge = err.cause[0]?.parameters;
+    error = challenge?.error;
+    description = challenge?.error_description;
+  }
+  const response = responseOf(err);
+  const clientId = connection.type === 'oauth2' ? connection.clientId : undefined;
+  return {
+    err,
+    connection,
+    step,
+    who: whoOf(connection),
+    app: clientId ? `the Okta app with client id ${clientId}` : 'the Okta app',
+    cause: err instanceof Error ? safeCause(err) : undefined,
+    error,
+    description,
+    response,
+    status: response?.status ?? (err instanceof oidc.ResponseBodyError ? err.status : undefined),
+  };
+}
+
+function fail(f: OAuthFailure, type: OktaErrorType, message: string): ApplicationFailure {
+  return oktaFailure(type, message, { cause: f.cause });
+}
+
+/** Okta error descriptions are safe to show; keep them short and on one line. */
+function said(text: string | undefined): string {
+  if (!text) return '';
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return ` Okta said: "${oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine}".`;
+}
+
+function issuerMismatch(err: oidc.ClientError, connection: Connection): ApplicationFailure {
+  const found = (err.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
+  return oktaFailure(
+    OktaErrorType.OktaIssuerMismatch,
+    `The authorization server at ${connection.domain} reports issuer ${JSON.stringify(found)} instead of ` +
+      `"https://${connection.domain}" for ${whoOf(connection)}. Use the org's own domain (the org ` +
+      `authorization server), not an alias or a custom authorization server.`,
+  );
+}
+
+const rateLimited: OAuthCase = (f) => {
+  if (f.status !== 429) return undefined;
+  const delay = rateLimitRetryDelayMs(f.response?.headers ?? new Headers());
+  return oktaFailure(
+    OktaErrorType.OktaRateLimited,
+    `${f.connection.domain} rate-limited the ${f.step} request of ${f.who}; ${retryingIn(delay)}.`,
+    { cause: f.cause, nextRetryDelay: delay },
+  );
+};
+
+/** What to check after `invalid_client`, by the connection's client authentication and grant. */
+function clientAuthenticationHint(connection: Connection): string {
+  const oauth = connection.type === 'oauth2' ? connection : undefined;
+  if (oauth?.clientAuth.method === 'private_key_jwt') {
+    return ' Check that the app\'s public key matches the configured private key (and "kid"), and that the app uses "Public key / Private key" client authentication.';
+  }
+  if (oauth?.grant.type === 'client_credentials') {
+    return ' Note: for okta.* scopes with client credentials, Okta accepts only private_key_jwt.';
+  }
+  return " Check the client id and the client secret, and the app's client authentication method.";
+}
+
+const unavailableNow = (f: OAuthFailure) =>
+  fail(
+    f,
+    OktaErrorType.OktaUnavailable,
+    `Okta is temporarily unavailable for ${f.who}.${said(f.description)}`,
+  );
+
+/** The OAuth error codes (RFC 6749, 6750, 9449) of token responses and `WWW-Authenticate` challenges. */
+const OAUTH_ERRORS = new Map<string, (f: OAuthFailure) => ApplicationFailure>([
+  [
+    'invalid_client',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaInvalidClient,
+        `Okta rejected the client authentication of ${f.who}.${said(f.description)}` +
+          clientAuthenticationHint(f.connection),
+      ),
+  ],
+  [
+    'unauthorized_client',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaInvalidClient,
+        `${f.app} is not allowed to use this grant for ${f.who}.${said(f.description)} Enable the grant ` +
+          `type in the app's General Settings.`,
+      ),
+  ],
+  [
+    'invalid_scope',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaMissingScopes,
+        `Okta refused the requested scopes (${f.connection.type === 'oauth2' ? f.connection.scopes.join(' ') : ''}) ` +
+          `for ${f.who}.${said(f.description)} Grant them on the "Okta API Scopes" tab of ${f.app}.`,
+      ),
+  ],
+  [
+    'invalid_grant',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaAuthorizationRequired,
+        f.step === 'authorization'
+          ? `The authorization code for ${f.who} was rejected (expired, already used, or the PKCE verifier ` +
+              `or redirect URI does not match).${said(f.description)} Run the authorization again.`
+          : `The stored refresh token of ${f.who} is no longer valid (expired, revoked, or rotated by ` +
+              `another process).${said(f.description)} Run "temporal-okta connections authorize ` +
+              `${f.connection.name}" again.`,
+      ),
+  ],
+  [
+    'access_denied',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaForbidden,
+        `Access was denied for ${f.who}.${said(f.description)} Check that the signed-in admin is assigned ` +
+          `to ${f.app} and consented to its scopes.`,
+      ),
+  ],
+  [
+    'use_dpop_nonce',
+    (f) =>
+      fail(f, OktaErrorType.OktaUnavailable, `Okta kept asking ${f.who} for a new DPoP nonce; will retry.`),
+  ],
+  [
+    'invalid_dpop_proof',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaConnectionMisconfigured,
+        `Okta rejected the DPoP proof of ${f.who}.${said(f.description)} If ${f.app} requires DPoP, set ` +
+          `"dpop": true on the connection; otherwise turn DPoP off on the app or set "dpop": false.`,
+      ),
+  ],
+  [
+    'invalid_token',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaInvalidToken,
+        `Okta rejected the access token of ${f.who}.${said(f.description)}`,
+      ),
+  ],
+  [
+    'insufficient_scope',
+    (f) =>
+      fail(
+        f,
+        OktaErrorType.OktaMissingScopes,
+        `The token of ${f.who} lacks a scope this call needs.${said(f.description)} Grant it on the "Okta ` +
+          `API Scopes" tab of ${f.app}.`,
+      ),
+  ],
+  ['temporarily_unavailable', unavailableNow],
+  ['server_error', unavailableNow],
+]);
+
+const oauthError: OAuthCase = (f) => (f.error === undefined ? undefined : OAUTH_ERRORS.get(f.error)?.(f));
+
+const serverError: OAuthCase = (f) =>
+  f.status !== undefined && f.status >= 500
+    ? fail(
+        f,
+        OktaErrorType.OktaUnavailable,
+        `${f.connection.domain} answered HTTP ${f.status} to the ${f.step} request of ${f.who}.`,
+      )
+    : undefined;
+
+const networkFailure: OAuthCase = (f) => {
+  const code = networkCode(f.err);
+  const domain = f.connection.domain;
+  if (code === undefined) return undefined;
+  if (code === 'ENOTFOUND') {
+    return fail(
+      f,
+      f.step === 'discovery' ? OktaErrorType.OktaDiscoveryFailed : OktaErrorType.OktaUnavailable,
+      `${domain} does not resolve (DNS: no such host) for ${f.who}. Check the domain's spelling.`,
+    );
+  }
+  if (/CERT|SELF_SIGNED|TLS|SSL|ERR_TLS/.test(code)) {
+    return fail(
+      f,
+      OktaErrorType.OktaConnectionMisconfigured,
+      `The TLS certificate of ${domain} is not trusted for ${f.who} (${code}). For the local emulator set ` +
+        `"development.caFile" on the connection; otherwise check proxies that intercept TLS.`,
+    );
+  }
+  if (code.startsWith('E') || code.startsWith('UND_ERR')) {
+    return fail(f, OktaErrorType.OktaUnavailable, `Could not reach ${domain} for ${f.who} (${code}).`);
+  }
+  return undefined;
+};
+
+const timedOut: OAuthCase = (f) =>
+  isTimeout(f.err)
+    ? fail(
+        f,
+        OktaErrorType.OktaUnavailable,
+        `The ${f.step} request of ${f.who} to ${f.connection.domain} timed out.`,
+      )
+    : undefined;
+
+const discoveryFailed: OAuthCase = (f) =>
+  f.step === 'discovery'
+    ? fail(
+        f,
+        OktaErrorType.OktaDiscoveryFailed,
+        `Could not read the org authorization server metadata of ${f.connection.domain} for ${f.who}` +
+          `${f.status ? ` (HTTP ${f.status})` : ''}: neither /.well-known/oauth-authorization-server nor ` +
+          `/.well-known/openid-configuration is valid metadata. Check that the domain is an Okta org.`,
+      )
+    : undefined;
+
+const refused: OAuthCase = (f) => {
+  if (f.status === 401 && f.step === 'api') {
+    return fail(
+      f,
+      OktaErrorType.OktaInvalidToken,
+      `Okta rejected the access token of ${f.who} (HTTP 401).${said(f.description)}`,
+    );
+  }
+  if (f.status === 401) {
+    return fail(
+      f,
+      OktaErrorType.OktaInvalidClient,
+      `Okta rejected the client authentication of ${f.who} (HTTP 401).${said(f.description)}`,
+    );
+  }
+  if (f.status === 403) {
+    return fail(
+      f,
+      OktaErrorType.OktaForbidden,
+      `Okta refused the ${f.step} request of ${f.who} (HTTP 403).${said(f.description)}`,
+    );
+  }
+  return undefined;
+};
+
+/** What no case took: most likely the connection does not match the Okta app. */
+function misconfigured(f: OAuthFailure): ApplicationFailure {
+  const what = f.error ? ` with ${f.error}` : f.status ? ` with HTTP ${f.status}` : '';
+  const text = f.description ?? (f.err instanceof Error ? f.err.message : undefined);
+  return fail(
+    f,
+    OktaErrorType.OktaConnectionMisconfigured,
+    `The ${f.step} request of ${f.who} failed${what}.${said(text)} Check the connection's configuration ` +
+      `against ${f.app}.`,
+  );
+}
+
+const OAUTH_CASES: readonly OAuthCase[] = [
+  rateLimited,
+  oauthError,
+  serverError,
+  networkFailure,
+  timedOut,
+  discoveryFailed,
+  refused,
+];
+
+export function isIssuerMismatch(err: unknown): boolean {
+  return err instanceof oidc.ClientError && err.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+}
+
+/** The resource server's 401 `WWW-Authenticate: DPoP error="use_dpop_nonce"` (RFC 9449 section 9). */
+export function isUseDpopNonceChallenge(err: oidc.WWWAuthenticateChallengeError): boolean {
+  return err.cause.some((c) => c.scheme === 'dpop' && c.parameters.error === 'use_dpop_nonce');
+}
+
+const TRANSIENT_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/** Whether trying again may help: a 429, a 5xx, a transient network error or a timeout. */
+export function isTransient(err: unknown): boolean {
+  const status = responseOf(err)?.status;
+  if (status !== undefined && (status === 429 || status >= 500)) return true;
+  const code = networkCode(err);
+  if (code !== undefined && TRANSIENT_NETWORK.has(code)) return true;
+  return isTimeout(err);
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof oidc.ClientError && (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT');
+}
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('OAUTH_')) return code;
+  }
+  return undefined;
+}
+
+function responseOf(err: unknown): Response | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    if (e instanceof Response) return e;
+    const response = (e as { response?: unknown }).response;
+    if (response instanceof Response) return response;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A failed refresh-token store operation as a failure: OktaConnectionMisconfigured when the store needs
+ * fixing first (its key, an unreadable file), else the retryable OktaRefreshTokenStoreFailed. Messages
+ * name the store; a foreign store error is shown by name and code only, as its message may quote a token.
+ */
+function storeFailure(err: StoreOperationError, connection: Connection, step: OAuthStep): ApplicationFailure {
+  const who = whoOf(connection);
+  const cause = err.cause;
+  const ours = cause instanceof RefreshTokenStoreError;
+  if (ours && !cause.retryable) {
+    return oktaFailure(OktaErrorType.OktaConnectionMisconfigured, `For ${who}, ${cause.message}.`);
+  }
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  const reason = typeof code === 'string' ? code : ours ? cause.message : name;
+  const safe = ours
+    ? safeCause(cause)
+    : Object.assign(new Error(`${name} from the refresh-token store`), {
+        name,
+        ...(typeof code === 'string' ? { code } : {}),
+      });
+  const store = err.location ? `the refresh-token store ${err.location}` : 'its refresh-token store';
+  const reauthorize = `"temporal-okta connections authorize ${connection.name}"`;
+  if (err.keptInMemory) {
+    return oktaFailure(
+      OktaErrorType.OktaRefreshTokenStoreFailed,
+      `Okta rotated the refresh token of ${who}, but the new one could not be written to ${store} ` +
+        `(${reason}). This worker keeps it in memory and writes it before its next refresh: fix the store ` +
+        `before the worker restarts, or run ${reauthorize} again afterwards.`,
+      { cause: safe },
+    );
+  }
+  if (err.operation === 'lock' && ours) {
+    // The file store's own words: which lock, held for how long, and when it is taken over.
+    return oktaFailure(OktaErrorType.OktaRefreshTokenStoreFailed, `For ${who}, ${cause.message}.`, {
+      cause: safe,
+    });
+  }
+  return oktaFailure(
+    OktaErrorType.OktaRefreshTokenStoreFailed,
+    `Could not ${err.operation} ${store} of ${who} (${reason}).` +
+      (step === 'authorization'
+        ? ` The authorization was not saved: fix the store, then run ${reauthorize} again.`
+        : ' Will retry; check the store if this persists.'),
+    { cause: safe },
+  );
+}
+
+/**
+ * A cause safe to attach to a failure: name, message and code only (openid-client errors hold the HTTP
+ * response and request options, which may include credentials).
+ */
+function safeCause(err: Error): Error {
+  const copy = new Error(err.message.length > 300 ? `${err.message.slice(0, 300)}…` : err.message);
+  copy.name = err.name;
+  const code = (err as { code?: unknown }).code ?? networkCode(err);
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  return copy;
 }
