@@ -6,7 +6,7 @@ import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
 import { discoverOrg, protectedRequest, requestScopedToken, type Token } from './oauth.js';
-import { rateLimitRetryDelayMs, retryingIn } from './okta-errors.js';
+import { probeFailure, type OktaErrorBody } from './okta-errors.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */
@@ -64,32 +64,8 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
   const url = new URL(PROBE_PATH, `https://${connection.domain}`);
   const response = await protectedRequest(connection, token, { method: 'GET', url });
   if (response.ok) return;
-  const body = (await response.json().catch(() => undefined)) as
-    { errorSummary?: string; errorCode?: string } | undefined;
-  const okta = body?.errorCode ? ` Okta said: ${body.errorSummary} (${body.errorCode}).` : '';
-  if (response.status === 403) {
-    throw oktaFailure(
-      OktaErrorType.OktaForbidden,
-      `The token of connection "${connection.name}" is valid but may not read users in ${connection.domain}.${okta} ` +
-        'This usually means the Okta app has no admin role: in the Admin Console open the app, tab "Admin roles", ' +
-        'and assign a role that can manage users and groups (for example Group Administrator or Super Administrator).',
-    );
-  }
-  if (response.status === 401) {
-    throw oktaFailure(
-      OktaErrorType.OktaInvalidToken,
-      `${connection.domain} refused the fresh token of connection "${connection.name}".${okta} ` +
-        'Check that the Okta app is active and whether it requires DPoP ("dpop": true on the connection).',
-    );
-  }
-  const answered = `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}`;
-  if (response.status === 429) {
-    const delay = rateLimitRetryDelayMs(response.headers);
-    throw oktaFailure(OktaErrorType.OktaRateLimited, `${answered}; ${retryingIn(delay)}.${okta}`, {
-      nextRetryDelay: delay,
-    });
-  }
-  throw oktaFailure(OktaErrorType.OktaUnavailable, `${answered}.${okta}`);
+  const body = (await response.json().catch(() => undefined)) as OktaErrorBody | undefined;
+  throw probeFailure(connection, `GET ${PROBE_PATH}`, response, body);
 }
 
 export interface ConnectDeps {

@@ -8,9 +8,10 @@ import { RefreshTokenStoreError } from './refresh-token-store.js';
 
 /**
  * Okta's errors as our error types, in one place (docs/ARCHITECTURE.md §5): the rate-limit rule, the
- * Management API's answers ({@link mapOktaError}), and the errors of discovery, the OAuth endpoints,
- * protected requests, the network and the refresh-token store ({@link toOktaFailure}). Every message says
- * what was wrong and how to fix it, names the connection or the request, and never holds a secret.
+ * Management API's answers ({@link mapOktaError}), Connect's probe ({@link probeFailure}), and the
+ * errors of discovery, the OAuth endpoints, protected requests, the network and the refresh-token store
+ * ({@link toOktaFailure}). Every message says what was wrong and how to fix it, names the connection or
+ * the request, and never holds a secret.
  */
 
 /** Where an error happened: it decides which error type fits an otherwise ambiguous failure. */
@@ -179,6 +180,46 @@ function isConflict(body: OktaErrorBody | undefined): boolean {
   if (!body?.errorCode) return false;
   if (CONFLICT_CODES.has(body.errorCode)) return true;
   return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Connect's probe.
+
+/**
+ * Connect's probe (one authenticated call, docs/ARCHITECTURE.md §2) was refused: a 403 most often means
+ * the Okta app has no admin role, a 401 that Okta refuses even a fresh token; a 429 is retried at the
+ * reset and any other answer as OktaUnavailable.
+ */
+export function probeFailure(
+  connection: Connection,
+  request: string,
+  response: Response,
+  body: OktaErrorBody | undefined,
+): ApplicationFailure {
+  const okta = body?.errorCode ? ` Okta said: ${body.errorSummary} (${body.errorCode}).` : '';
+  if (response.status === 403) {
+    return oktaFailure(
+      OktaErrorType.OktaForbidden,
+      `The token of connection "${connection.name}" is valid but may not read users in ${connection.domain}.${okta} ` +
+        'This usually means the Okta app has no admin role: in the Admin Console open the app, tab "Admin roles", ' +
+        'and assign a role that can manage users and groups (for example Group Administrator or Super Administrator).',
+    );
+  }
+  if (response.status === 401) {
+    return oktaFailure(
+      OktaErrorType.OktaInvalidToken,
+      `${connection.domain} refused the fresh token of connection "${connection.name}".${okta} ` +
+        'Check that the Okta app is active and whether it requires DPoP ("dpop": true on the connection).',
+    );
+  }
+  const answered = `${request} on ${connection.domain} answered ${response.status}`;
+  if (response.status === 429) {
+    const delay = rateLimitRetryDelayMs(response.headers);
+    return oktaFailure(OktaErrorType.OktaRateLimited, `${answered}; ${retryingIn(delay)}.${okta}`, {
+      nextRetryDelay: delay,
+    });
+  }
+  return oktaFailure(OktaErrorType.OktaUnavailable, `${answered}.${okta}`);
 }
 
 // ---------------------------------------------------------------------------------------------------

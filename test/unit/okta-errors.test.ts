@@ -2,7 +2,12 @@ import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { OktaErrorType } from '../../common/errors.js';
 import type { Connection } from '../../activities/connections.js';
-import { mapOktaError, rateLimitRetryDelayMs, toOktaFailure } from '../../activities/okta-errors.js';
+import {
+  mapOktaError,
+  probeFailure,
+  rateLimitRetryDelayMs,
+  toOktaFailure,
+} from '../../activities/okta-errors.js';
 
 /** Okta's clock in these answers: ten minutes behind the worker's, as only the `Date` header can tell. */
 const OKTA_NOW = Date.parse('Tue, 01 Dec 2026 10:00:00 GMT');
@@ -61,6 +66,13 @@ describe('a 429 is OktaRateLimited with that delay on every path', () => {
       response,
     } as never);
     const failure = toOktaFailure(err, connection, 'token');
+    expect(failure).toMatchObject({ type: OktaErrorType.OktaRateLimited, nonRetryable: false });
+    expect(failure.nextRetryDelay).toBe(31_000);
+  });
+
+  it("Connect's probe", () => {
+    const response = new Response(null, { status: 429, headers: headers() });
+    const failure = probeFailure(connection, 'GET /api/v1/users?limit=1', response, undefined);
     expect(failure).toMatchObject({ type: OktaErrorType.OktaRateLimited, nonRetryable: false });
     expect(failure.nextRetryDelay).toBe(31_000);
   });
