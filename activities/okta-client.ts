@@ -1,7 +1,6 @@
-import type { ApplicationFailure } from '@temporalio/common';
 import { OktaErrorType } from '../common/errors.js';
 import { oktaFailure } from './failures.js';
-import { mapOktaError, type OktaErrorBody } from './okta-errors.js';
+import { mapOktaError, unansweredFailure, type OktaErrorBody } from './okta-errors.js';
 import { rateLimitFamily, type RateLimitPacer } from './rate-limit-pacer.js';
 
 /**
@@ -142,30 +141,14 @@ export class OktaClient {
     } catch (err) {
       release?.();
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
-      if (timeout.aborted) {
-        throw oktaFailure(
-          OktaErrorType.OktaUnavailable,
-          `${req.method} ${url.pathname} on ${url.host} got no answer within ${this.timeoutMs} ms.`,
-          { cause: err as Error },
-        );
-      }
-      if (isTemporalFailure(err)) throw err;
-      throw oktaFailure(
-        OktaErrorType.OktaUnavailable,
-        `Could not reach ${url.host} for ${req.method} ${url.pathname}: ${describeNetworkError(err)}.`,
-        { cause: err as Error },
+      throw unansweredFailure(
+        err,
+        `${req.method} ${url.pathname}`,
+        url.host,
+        timeout.aborted ? this.timeoutMs : undefined,
       );
     }
   }
-}
-
-function isTemporalFailure(err: unknown): err is ApplicationFailure {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ApplicationFailure';
-}
-
-function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -160,6 +160,36 @@ export function mapOktaError(
 }
 
 /**
+ * A Management API request that got no answer: OktaUnavailable, retried, saying whether it timed out
+ * (`timeoutMs`) or could not reach the org. A failure already mapped (by the session's authorizer) is
+ * kept as it is.
+ */
+export function unansweredFailure(
+  err: unknown,
+  request: string,
+  host: string,
+  timeoutMs: number | undefined,
+): ApplicationFailure {
+  if (timeoutMs !== undefined) {
+    return oktaFailure(
+      OktaErrorType.OktaUnavailable,
+      `${request} on ${host} got no answer within ${timeoutMs} ms.`,
+      { cause: err as Error },
+    );
+  }
+  if (isApplicationFailure(err)) return err;
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const reason = cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+  return oktaFailure(OktaErrorType.OktaUnavailable, `Could not reach ${host} for ${request}: ${reason}.`, {
+    cause: err as Error,
+  });
+}
+
+function isApplicationFailure(err: unknown): err is ApplicationFailure {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ApplicationFailure';
+}
+
+/**
  * The scope an `insufficient_scope` challenge names (`WWW-Authenticate: Bearer ..., scope="okta.apps.read",
  * error="insufficient_scope"`, as Okta sends with a 403 E0000006 for a token without the operation's
  * scope): the scope, `''` when the challenge names none, undefined without such a challenge.
@@ -232,7 +262,7 @@ export function probeFailure(
  * documents the mapping; keep both in step.
  */
 export function toOktaFailure(err: unknown, connection: Connection, step: OAuthStep): ApplicationFailure {
-  if (err instanceof Error && err.name === 'ApplicationFailure') return err as ApplicationFailure;
+  if (isApplicationFailure(err)) return err;
   if (err instanceof StoreOperationError) return storeFailure(err, connection, step);
   if (err instanceof RefreshTokenStoreError) {
     return oktaFailure(
