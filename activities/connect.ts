@@ -5,8 +5,10 @@ import { OktaErrorType } from '../common/errors.js';
 import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import { discoverOrg, protectedRequest, requestScopedToken, type Token } from './oauth.js';
+import { discoverOrg } from './oauth-configuration.js';
+import { requestScopedToken, type Token } from './oauth.js';
 import { probeFailure, type OktaErrorBody } from './okta-errors.js';
+import { protectedRequest } from './protected-request.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */

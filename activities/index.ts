@@ -1,6 +1,9 @@
 export * from './connections.js';
 export * from './failures.js';
 export * from './oauth.js';
+export { connectionFetch, discoverOrg } from './oauth-configuration.js';
+export { protectedRequest, type ProtectedRequest } from './protected-request.js';
+export { revokeAccessToken } from './token-revocation.js';
 export * from './refresh-token-store.js';
 export * from './session-signing.js';
 export * from './token-cache.js';

@@ -1,12 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as oidc from 'openid-client';
 import { OktaErrorType } from '../common/errors.js';
 import { Secret, type Connection, type OAuthConnection } from './connections.js';
+import { dpopHandle } from './dpop.js';
 import { oktaFailure } from './failures.js';
-import { isIssuerMismatch, isTransient, isUseDpopNonceChallenge, toOktaFailure } from './okta-errors.js';
-import { StoreOperationError } from './refresh-token-access.js';
-import { RefreshTokenStoreError, type RefreshTokenStore } from './refresh-token-store.js';
-import { createFetch, type Fetch } from './transport.js';
+import { configurationOf, stateOf } from './oauth-configuration.js';
+import { toOktaFailure } from './okta-errors.js';
+import { atStore, exclusively, StoreOperationError, storeOf } from './refresh-token-access.js';
+import { RefreshTokenStoreError } from './refresh-token-store.js';
 
 /**
  * Token acquisition for a connection with the real `openid-client` (docs/ARCHITECTURE.md §2 to 4): discovery of
@@ -33,48 +33,6 @@ export interface Token {
   readonly dpop?: oidc.DPoPHandle;
 }
 
-interface ConnectionState {
-  fetch: Fetch;
-  configuration?: Promise<oidc.Configuration>;
-  dpopKeys?: Promise<oidc.CryptoKeyPair>;
-  dpopHandle?: oidc.DPoPHandle;
-  /** A rotated refresh token the store refused: the next refresh writes it first, then uses it. */
-  unstored?: UnstoredRefreshToken;
-  /** Tail of the per-connection refresh queue: refreshes run one at a time within a process. */
-  refreshQueue: Promise<unknown>;
-}
-
-interface UnstoredRefreshToken {
-  /** The token it replaces, which the store still holds. */
-  readonly replaced: Secret<string>;
-  readonly token: Secret<string>;
-}
-
-// Per-connection runtime state (fetch, discovered metadata, DPoP key pair, refresh queue). Keyed by the
-// loaded connection object, so it lives exactly as long as the connections do.
-const states = new WeakMap<Connection, ConnectionState>();
-
-// The Management API's DPoP handle for each token-endpoint handle: the same key pair, its own nonce. A
-// handle remembers one server nonce per origin, and Okta serves its authorization server and its API at
-// the same origin with nonces each accepts alone (RFC 9449 section 9). With one handle every switch
-// between them cost a refused request; worse, a token response between an API call's use_dpop_nonce
-// and its retry replaced the nonce the retry needed.
-const resourceHandles = new WeakMap<oidc.DPoPHandle, oidc.DPoPHandle>();
-
-function stateOf(connection: Connection): ConnectionState {
-  let state = states.get(connection);
-  if (!state) {
-    state = { fetch: createFetch(connection.transport), refreshQueue: Promise.resolve() };
-    states.set(connection, state);
-  }
-  return state;
-}
-
-/** The `fetch` a connection's HTTP calls go through (production: Node's; development: the emulator's). */
-export function connectionFetch(connection: Connection): Fetch {
-  return stateOf(connection).fetch;
-}
-
 function makeToken(fields: {
   accessToken: string;
   tokenType: Token['tokenType'];
@@ -92,132 +50,6 @@ function makeToken(fields: {
   Object.defineProperty(token, 'accessToken', { value: fields.accessToken, enumerable: false });
   if (fields.dpop) Object.defineProperty(token, 'dpop', { value: fields.dpop, enumerable: false });
   return Object.freeze(token) as Token;
-}
-
-function clientAuthentication(
-  connection: OAuthConnection,
-  tokenEndpoint: () => string | undefined,
-): oidc.ClientAuth {
-  const auth = connection.clientAuth;
-  switch (auth.method) {
-    case 'private_key_jwt': {
-      // Okta requires the assertion's audience to be the token endpoint; openid-client defaults to the issuer.
-      const options: oidc.ModifyAssertionOptions = {
-        [oidc.modifyAssertion]: (_header, payload) => {
-          payload.aud = tokenEndpoint() ?? `${connection.issuer}/oauth2/v1/token`;
-        },
-      };
-      const key = auth.privateKey.reveal();
-      return oidc.PrivateKeyJwt(auth.kid ? { key, kid: auth.kid } : key, options);
-    }
-    case 'client_secret_basic':
-      return oidc.ClientSecretBasic(auth.clientSecret.reveal());
-    case 'client_secret_post':
-      return oidc.ClientSecretPost(auth.clientSecret.reveal());
-  }
-}
-
-async function discover(connection: OAuthConnection): Promise<oidc.Configuration> {
-  const state = stateOf(connection);
-  let configuration: oidc.Configuration | undefined;
-  const auth = clientAuthentication(connection, () => configuration?.serverMetadata().token_endpoint);
-  const customFetch: oidc.CustomFetch = (url, options) =>
-    state.fetch(url, withCallerSignal(options as RequestInit));
-  const attempt = (algorithm: 'oauth2' | 'oidc') =>
-    oidc.discovery(new URL(connection.issuer), connection.clientId, undefined, auth, {
-      [oidc.customFetch]: customFetch,
-      algorithm,
-    });
-  try {
-    configuration = await attempt('oauth2');
-  } catch (first) {
-    // The issuer check is final; anything else may just mean the org only serves openid-configuration.
-    if (isIssuerMismatch(first) || isTransient(first)) throw toOktaFailure(first, connection, 'discovery');
-    try {
-      configuration = await attempt('oidc');
-    } catch (second) {
-      throw toOktaFailure(second, connection, 'discovery');
-    }
-  }
-  return configuration;
-}
-
-/**
- * Reads the org authorization server's metadata (`/.well-known/oauth-authorization-server`, falling back
- * to `/.well-known/openid-configuration`) and checks that its issuer is `https://{domain}`. Always goes
- * to the network; the result is remembered for later token requests of this connection.
- *
- * @throws ApplicationFailure OktaIssuerMismatch, OktaDiscoveryFailed, OktaUnavailable or OktaRateLimited.
- */
-export async function discoverOrg(connection: OAuthConnection): Promise<oidc.Configuration> {
-  const state = stateOf(connection);
-  const pending = discover(connection);
-  state.configuration = pending;
-  pending.catch(() => {
-    if (state.configuration === pending) state.configuration = undefined;
-  });
-  return pending;
-}
-
-/** The connection's discovered configuration, discovering once per process (failures are not kept). */
-function configurationOf(connection: OAuthConnection): Promise<oidc.Configuration> {
-  return stateOf(connection).configuration ?? discoverOrg(connection);
-}
-
-async function dpopHandle(connection: OAuthConnection): Promise<oidc.DPoPHandle | undefined> {
-  if (!connection.dpop) return undefined;
-  const state = stateOf(connection);
-  if (!state.dpopHandle) {
-    // One key pair per connection and process: tokens bound to it are only usable by this worker.
-    state.dpopKeys ??= oidc.randomDPoPKeyPair('ES256');
-    const keys = await state.dpopKeys;
-    const configuration = await configurationOf(connection);
-    if (!state.dpopHandle) {
-      const handle = oidc.getDPoPHandle(configuration, keys);
-      resourceHandles.set(handle, oidc.getDPoPHandle(configuration, keys));
-      state.dpopHandle = handle;
-    }
-  }
-  return state.dpopHandle;
-}
-
-function storeOf(connection: OAuthConnection): RefreshTokenStore {
-  if (connection.grant.type !== 'authorization_code') {
-    throw new Error(`connection "${connection.name}" does not use the authorization code grant`);
-  }
-  return connection.grant.store;
-}
-
-async function atStore<T>(
-  store: RefreshTokenStore,
-  operation: 'read' | 'write',
-  run: () => Promise<T>,
-  keptInMemory = false,
-): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw new StoreOperationError(operation, store.location, keptInMemory, err);
-  }
-}
-
-/** Runs `fn` inside the store's exclusive section (when it has one); failing to enter is a store failure. */
-async function exclusively<T>(store: RefreshTokenStore, fn: () => Promise<T>): Promise<T> {
-  if (!store.withLock) return fn();
-  let failed: { error: unknown } | undefined;
-  try {
-    return await store.withLock(async () => {
-      try {
-        return await fn();
-      } catch (err) {
-        failed = { error: err };
-        throw err;
-      }
-    });
-  } catch (err) {
-    if (failed) throw failed.error;
-    throw new StoreOperationError('lock', store.location, false, err);
-  }
 }
 
 function isInvalidGrant(err: unknown): boolean {
@@ -381,90 +213,6 @@ export function assertRequiredScopes(connection: Connection, token: Token): void
   );
 }
 
-export interface ProtectedRequest {
-  method: string;
-  url: URL | string;
-  headers?: Record<string, string> | Headers;
-  body?: string;
-  /** Aborts the HTTP request itself (activity cancellation, request timeout). */
-  signal?: AbortSignal;
-}
-
-/**
- * The signal of the protected-resource request in progress. openid-client's `fetchProtectedResource`
- * takes no signal of its own, so the connection's custom fetch picks it up from here.
- */
-const callerSignal = new AsyncLocalStorage<AbortSignal | undefined>();
-
-function withCallerSignal(init: RequestInit): RequestInit {
-  const caller = callerSignal.getStore();
-  if (!caller) return init;
-  return { ...init, signal: init.signal ? AbortSignal.any([init.signal, caller]) : caller };
-}
-
-/**
- * Calls the Okta API with the token: Bearer, DPoP or SSWS. Resolves with the response for every HTTP
- * status, 401 included, so callers decide (e.g. refresh once); network failures reject with an
- * OktaUnavailable failure.
- *
- * With DPoP every request carries a fresh proof signed with the token's key and the API's latest nonce.
- * When Okta answers 401 `use_dpop_nonce` (its nonce rotated), openid-client's `fetchProtectedResource`
- * retries once with the nonce of that answer; the token stays valid and is kept. Should Okta refuse the
- * retry's nonce too, this rejects with a retryable OktaUnavailable failure instead of handing back a 401
- * that would read as an invalid token.
- */
-export async function protectedRequest(
-  connection: Connection,
-  token: Token,
-  request: ProtectedRequest,
-): Promise<Response> {
-  const url = new URL(request.url);
-  const origin = `https://${connection.domain}`;
-  if (url.origin !== origin || token.domain !== connection.domain) {
-    // A token is bound to the org it was issued for: it never leaves for another host (docs/ARCHITECTURE.md §11).
-    throw oktaFailure(
-      OktaErrorType.OktaInvalidInput,
-      `Refusing to send the token of connection "${connection.name}", issued for ${token.domain}, to ${url.origin}: ` +
-        `a token is only ever sent to ${origin}.`,
-    );
-  }
-  const headers = new Headers(request.headers);
-  if (!headers.has('accept')) headers.set('accept', 'application/json');
-  try {
-    if (token.tokenType === 'SSWS') {
-      headers.set('authorization', `SSWS ${token.accessToken}`);
-      return await connectionFetch(connection).call(undefined, url, {
-        method: request.method,
-        headers,
-        body: request.body,
-        redirect: 'manual',
-        signal: request.signal,
-      });
-    }
-    if (connection.type !== 'oauth2') throw new Error('an OAuth token needs an OAuth connection');
-    const configuration = await configurationOf(connection);
-    return await callerSignal.run(request.signal, () =>
-      oidc.fetchProtectedResource(
-        configuration,
-        token.accessToken,
-        url,
-        request.method,
-        request.body,
-        headers,
-        token.tokenType === 'DPoP' && token.dpop
-          ? { DPoP: resourceHandles.get(token.dpop) ?? token.dpop }
-          : undefined,
-      ),
-    );
-  } catch (err) {
-    // A challenge (401 with WWW-Authenticate) is an answer, not a transport failure: hand it back,
-    // unless it is a second use_dpop_nonce in a row, which says nothing about the token.
-    if (err instanceof oidc.WWWAuthenticateChallengeError && !isUseDpopNonceChallenge(err))
-      return err.response;
-    throw toOktaFailure(err, connection, 'api');
-  }
-}
-
 /** What the CLI keeps between printing the sign-in URL and receiving the callback. Holds the PKCE verifier. */
 export interface PendingAuthorization {
   readonly connection: OAuthConnection;
@@ -579,30 +327,4 @@ export async function requestScopedToken(connection: Connection): Promise<Token>
   const token = await requestToken(connection);
   assertRequiredScopes(connection, token);
   return token;
-}
-
-/**
- * Revokes an access token at the org authorization server (Disconnect). The client assertion's audience
- * is the revocation endpoint, as Okta requires of every endpoint a `private_key_jwt` assertion is sent
- * to. SSWS API tokens are long-lived and shared by every session of the connection: they are never
- * revoked here.
- */
-export async function revokeAccessToken(connection: Connection, token: Token): Promise<void> {
-  if (connection.type !== 'oauth2') return;
-  const metadata = (await configurationOf(connection)).serverMetadata();
-  const endpoint = metadata.revocation_endpoint;
-  if (!endpoint) return;
-  const configuration = new oidc.Configuration(
-    metadata,
-    connection.clientId,
-    undefined,
-    clientAuthentication(connection, () => endpoint),
-  );
-  const state = stateOf(connection);
-  configuration[oidc.customFetch] = (url, options) => state.fetch(url, options as RequestInit);
-  try {
-    await oidc.tokenRevocation(configuration, token.accessToken, { token_type_hint: 'access_token' });
-  } catch (err) {
-    throw toOktaFailure(err, connection, 'api');
-  }
 }
