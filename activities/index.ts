@@ -1,4 +1,5 @@
 export * from './connections.js';
+export { Secret } from './secret.js';
 export * from './failures.js';
 export * from './oauth.js';
 export { connectionFetch, discoverOrg } from './oauth-configuration.js';

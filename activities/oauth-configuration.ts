@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as oidc from 'openid-client';
-import type { Secret, Connection, OAuthConnection } from './connections.js';
+import type { Connection, OAuthConnection } from './connections.js';
+import type { Secret } from './secret.js';
 import { isIssuerMismatch, isTransient, toOktaFailure } from './okta-errors.js';
 import { createFetch, type Fetch } from './transport.js';
 

@@ -1,12 +1,13 @@
 import * as oidc from 'openid-client';
 import { OktaErrorType } from '../common/errors.js';
-import { Secret, type Connection, type OAuthConnection } from './connections.js';
+import type { Connection, OAuthConnection } from './connections.js';
 import { dpopHandle } from './dpop.js';
 import { oktaFailure } from './failures.js';
 import { configurationOf, stateOf } from './oauth-configuration.js';
 import { toOktaFailure } from './okta-errors.js';
 import { atStore, exclusively, StoreOperationError, storeOf } from './refresh-token-access.js';
 import { RefreshTokenStoreError } from './refresh-token-store.js';
+import { Secret } from './secret.js';
 
 /**
  * Token acquisition for a connection with the real `openid-client` (docs/ARCHITECTURE.md §2 to 4): discovery of
