@@ -273,77 +273,8 @@ async function parseOne(
     );
   }
 
-  let clientAuth: ClientAuthentication | undefined;
-  if (data.clientAuth.method === 'private_key_jwt') {
-    const path = ['clientAuth', 'privateKey'];
-    const text = await resolveSecret(data.clientAuth.privateKey, options, problems, name, path);
-    if (text) {
-      try {
-        const { key, kid } = await importPrivateKey(text.value);
-        const chosenKid = data.clientAuth.kid ?? kid;
-        clientAuth = {
-          method: 'private_key_jwt',
-          privateKey: new Secret(key, text.source),
-          ...(chosenKid ? { kid: chosenKid } : {}),
-        };
-      } catch (err) {
-        problems.add(name, path, `the key from ${text.source} ${(err as Error).message}`);
-      }
-    }
-  } else {
-    const secret = await resolveSecret(data.clientAuth.clientSecret, options, problems, name, [
-      'clientAuth',
-      'clientSecret',
-    ]);
-    if (secret)
-      clientAuth = { method: data.clientAuth.method, clientSecret: new Secret(secret.value, secret.source) };
-  }
-
-  if (data.grant.type === 'authorization_code' && !data.development && hasPortZero(data.grant.redirectUri)) {
-    problems.add(
-      name,
-      ['grant', 'redirectUri'],
-      'port 0 (any free port) works only against the local emulator (a connection with a "development" ' +
-        'block): Okta matches a sign-in redirect URI exactly, port included, so give the port registered ' +
-        'on the Okta app, for example http://127.0.0.1:8765/callback',
-    );
-  }
-
-  let grant: Grant | undefined;
-  if (data.grant.type === 'client_credentials') {
-    grant = { type: 'client_credentials' };
-  } else {
-    const path = ['grant', 'refreshTokenStore', 'encryptionKey'];
-    const keyText = await resolveSecret(
-      data.grant.refreshTokenStore.encryptionKey,
-      options,
-      problems,
-      name,
-      path,
-    );
-    const key = keyText ? decodeKey(keyText.value) : undefined;
-    if (keyText && !key) {
-      problems.add(
-        name,
-        path,
-        `the key from ${keyText.source} must be 32 random bytes, base64 or hex encoded ` +
-          `(for example: openssl rand -base64 32)`,
-      );
-    }
-    if (key && keyText) {
-      const refreshTokenStore: RefreshTokenStoreConfig = {
-        path: configPath(data.grant.refreshTokenStore.path, options),
-        encryptionKey: new Secret(key, keyText.source),
-      };
-      grant = {
-        type: 'authorization_code',
-        redirectUri: data.grant.redirectUri,
-        refreshTokenStore,
-        store: (options.refreshTokenStore ?? fileRefreshTokenStore)(name, refreshTokenStore),
-      };
-    }
-  }
-
+  const clientAuth = await parseClientAuth(name, data.clientAuth, options, problems);
+  const grant = await parseGrant(name, data, options, problems);
   if (problems.issues.length > before || !clientAuth || !grant) return undefined;
   return {
     type: 'oauth2',
@@ -357,6 +288,83 @@ async function parseOne(
     scopes: Object.freeze([...scopes]),
     requiredScopes: Object.freeze([...requiredScopes]),
     dpop: data.dpop,
+  };
+}
+
+type OAuthConnectionInput = z.output<typeof OAuthConnectionSchema>;
+
+/** The client authentication: a private key imported for `private_key_jwt`, or a client secret. */
+async function parseClientAuth(
+  name: string,
+  input: OAuthConnectionInput['clientAuth'],
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<ClientAuthentication | undefined> {
+  if (input.method !== 'private_key_jwt') {
+    const path = ['clientAuth', 'clientSecret'];
+    const secret = await resolveSecret(input.clientSecret, options, problems, name, path);
+    return secret && { method: input.method, clientSecret: new Secret(secret.value, secret.source) };
+  }
+  const path = ['clientAuth', 'privateKey'];
+  const text = await resolveSecret(input.privateKey, options, problems, name, path);
+  if (!text) return undefined;
+  try {
+    const { key, kid } = await importPrivateKey(text.value);
+    const chosenKid = input.kid ?? kid;
+    return {
+      method: 'private_key_jwt',
+      privateKey: new Secret(key, text.source),
+      ...(chosenKid ? { kid: chosenKid } : {}),
+    };
+  } catch (err) {
+    problems.add(name, path, `the key from ${text.source} ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * The grant. For the authorization code grant: a redirect URI Okta can match, and the refresh-token
+ * store, its file and its 32-byte key (docs/ARCHITECTURE.md §4).
+ */
+async function parseGrant(
+  name: string,
+  data: OAuthConnectionInput,
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<Grant | undefined> {
+  const input = data.grant;
+  if (input.type === 'client_credentials') return { type: 'client_credentials' };
+  if (!data.development && hasPortZero(input.redirectUri)) {
+    problems.add(
+      name,
+      ['grant', 'redirectUri'],
+      'port 0 (any free port) works only against the local emulator (a connection with a "development" ' +
+        'block): Okta matches a sign-in redirect URI exactly, port included, so give the port registered ' +
+        'on the Okta app, for example http://127.0.0.1:8765/callback',
+    );
+  }
+  const path = ['grant', 'refreshTokenStore', 'encryptionKey'];
+  const keyText = await resolveSecret(input.refreshTokenStore.encryptionKey, options, problems, name, path);
+  if (!keyText) return undefined;
+  const key = decodeKey(keyText.value);
+  if (!key) {
+    problems.add(
+      name,
+      path,
+      `the key from ${keyText.source} must be 32 random bytes, base64 or hex encoded ` +
+        `(for example: openssl rand -base64 32)`,
+    );
+    return undefined;
+  }
+  const refreshTokenStore: RefreshTokenStoreConfig = {
+    path: configPath(input.refreshTokenStore.path, options),
+    encryptionKey: new Secret(key, keyText.source),
+  };
+  return {
+    type: 'authorization_code',
+    redirectUri: input.redirectUri,
+    refreshTokenStore,
+    store: (options.refreshTokenStore ?? fileRefreshTokenStore)(name, refreshTokenStore),
   };
 }
 
