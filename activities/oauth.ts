@@ -10,10 +10,10 @@ import { RefreshTokenStoreError } from './refresh-token-store.js';
 import { Secret } from './secret.js';
 
 /**
- * Token acquisition for a connection with the real `openid-client` (docs/ARCHITECTURE.md §2 to 4): discovery of
- * the org authorization server, client credentials with `private_key_jwt` or a client secret, the
- * refresh-token grant with rotation, the one-time authorization-code flow, DPoP, and SSWS API tokens.
- * Every failure is an `ApplicationFailure` with a stable type, made by {@link toOktaFailure}.
+ * The token grants of a connection, with the real `openid-client` (docs/ARCHITECTURE.md §3 and §4):
+ * client credentials, the refresh-token grant with rotation, the one-time authorization-code flow, and
+ * SSWS API tokens. Discovery and client authentication are in `oauth-configuration.ts`, DPoP in
+ * `dpop.ts`; every failure is an `ApplicationFailure` with a stable type, made by {@link toOktaFailure}.
  */
 
 /** An access token ready for API calls. It stays in the worker process: never return or log it. */

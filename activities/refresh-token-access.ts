@@ -2,8 +2,9 @@ import type { OAuthConnection } from './connections.js';
 import type { RefreshTokenStore } from './refresh-token-store.js';
 
 /**
- * The refresh-token store as the grants use it (docs/ARCHITECTURE.md §11): failures tagged with the
- * operation, so that the error mapping tells a store failure from Okta being unreachable.
+ * The refresh-token store as the grants use it (docs/ARCHITECTURE.md §11): inside the store's lock, and
+ * with each failure tagged with its operation, so that the error mapping tells a store failure from Okta
+ * being unreachable.
  */
 
 /**
