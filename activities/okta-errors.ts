@@ -374,6 +374,22 @@ function clientAuthenticationHint(connection: Connection): string {
   return " Check the client id and the client secret, and the app's client authentication method.";
 }
 
+/** Okta rejected the access token: `invalid_token`, or a 401 from the API. */
+const rejectedToken = (f: OAuthFailure, status = '') =>
+  fail(
+    f,
+    OktaErrorType.OktaInvalidToken,
+    `Okta rejected the access token of ${f.who}${status}.${said(f.description)}`,
+  );
+
+/** Okta rejected the client authentication: `invalid_client`, or a 401 from an OAuth endpoint. */
+const rejectedClient = (f: OAuthFailure, status = '', hint = '') =>
+  fail(
+    f,
+    OktaErrorType.OktaInvalidClient,
+    `Okta rejected the client authentication of ${f.who}${status}.${said(f.description)}${hint}`,
+  );
+
 const unavailableNow = (f: OAuthFailure) =>
   fail(
     f,
@@ -383,16 +399,7 @@ const unavailableNow = (f: OAuthFailure) =>
 
 /** The OAuth error codes (RFC 6749, 6750, 9449) of token responses and `WWW-Authenticate` challenges. */
 const OAUTH_ERRORS = new Map<string, (f: OAuthFailure) => ApplicationFailure>([
-  [
-    'invalid_client',
-    (f) =>
-      fail(
-        f,
-        OktaErrorType.OktaInvalidClient,
-        `Okta rejected the client authentication of ${f.who}.${said(f.description)}` +
-          clientAuthenticationHint(f.connection),
-      ),
-  ],
+  ['invalid_client', (f) => rejectedClient(f, '', clientAuthenticationHint(f.connection))],
   [
     'unauthorized_client',
     (f) =>
@@ -452,15 +459,7 @@ const OAUTH_ERRORS = new Map<string, (f: OAuthFailure) => ApplicationFailure>([
           `"dpop": true on the connection; otherwise turn DPoP off on the app or set "dpop": false.`,
       ),
   ],
-  [
-    'invalid_token',
-    (f) =>
-      fail(
-        f,
-        OktaErrorType.OktaInvalidToken,
-        `Okta rejected the access token of ${f.who}.${said(f.description)}`,
-      ),
-  ],
+  ['invalid_token', (f) => rejectedToken(f)],
   [
     'insufficient_scope',
     (f) =>
@@ -532,19 +531,8 @@ const discoveryFailed: OAuthCase = (f) =>
     : undefined;
 
 const refused: OAuthCase = (f) => {
-  if (f.status === 401 && f.step === 'api') {
-    return fail(
-      f,
-      OktaErrorType.OktaInvalidToken,
-      `Okta rejected the access token of ${f.who} (HTTP 401).${said(f.description)}`,
-    );
-  }
   if (f.status === 401) {
-    return fail(
-      f,
-      OktaErrorType.OktaInvalidClient,
-      `Okta rejected the client authentication of ${f.who} (HTTP 401).${said(f.description)}`,
-    );
+    return f.step === 'api' ? rejectedToken(f, ' (HTTP 401)') : rejectedClient(f, ' (HTTP 401)');
   }
   if (f.status === 403) {
     return fail(
