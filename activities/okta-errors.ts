@@ -25,7 +25,6 @@ export interface OktaErrorBody {
   errorCauses?: { errorSummary?: string }[];
 }
 
-// ---------------------------------------------------------------------------------------------------
 // The rate-limit rule: every 429 (Management API, OAuth endpoints, Connect's probe) and every pacing
 // hold that gives up is retried after the delay computed here (docs/ARCHITECTURE.md §5).
 
@@ -86,7 +85,6 @@ export function retryingIn(delay: number): string {
   return `retrying in ${Math.ceil(delay / 1000)} s`;
 }
 
-// ---------------------------------------------------------------------------------------------------
 // The Management API's answers.
 
 function causes(body: OktaErrorBody | undefined): string[] {
@@ -103,8 +101,8 @@ function describeBody(body: OktaErrorBody | undefined, status: number): string {
 }
 
 /**
- * Maps an Okta error response to the package's typed failure, in one place. The table in the README
- * ("Okta errors") documents it; keep both in step.
+ * Maps an error answer of the Management API to the package's typed failure. The README's "Error types"
+ * (how Okta's answers map) documents it; keep both in step.
  */
 export function mapOktaError(
   response: Response,
@@ -174,14 +172,14 @@ export function unansweredFailure(
     return oktaFailure(
       OktaErrorType.OktaUnavailable,
       `${request} on ${host} got no answer within ${timeoutMs} ms.`,
-      { cause: err as Error },
+      { cause: err instanceof Error ? safeCause(err) : undefined },
     );
   }
   if (isApplicationFailure(err)) return err;
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const reason = cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
   return oktaFailure(OktaErrorType.OktaUnavailable, `Could not reach ${host} for ${request}: ${reason}.`, {
-    cause: err as Error,
+    cause: err instanceof Error ? safeCause(err) : undefined,
   });
 }
 
@@ -212,7 +210,6 @@ function isConflict(body: OktaErrorBody | undefined): boolean {
   return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
 }
 
-// ---------------------------------------------------------------------------------------------------
 // Connect's probe.
 
 /**
@@ -252,7 +249,6 @@ export function probeFailure(
   return oktaFailure(OktaErrorType.OktaUnavailable, `${answered}.${okta}`);
 }
 
-// ---------------------------------------------------------------------------------------------------
 // Discovery, the OAuth endpoints, protected requests, the network and the refresh-token store.
 
 /**
