@@ -14,8 +14,8 @@ import { findConnection } from '../activities/connect.js';
 import { loadConnections } from '../activities/connections.js';
 import { protectedRequest, requestToken } from '../activities/oauth.js';
 import { createTokenCache } from '../activities/token-cache.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
-import { startTestOrg } from '../emulator/testing.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import { startTestOrg } from 'temporal-okta-emulator/testing';
 import { AesGcmPayloadCodec } from '../worker/codec.js';
 import { parseCodecKeys, generateCodecKey } from '../worker/keys.js';
 

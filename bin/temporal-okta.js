@@ -6,13 +6,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/client/cli.js', import.meta.url));
 const source = fileURLToPath(new URL('../client/cli.ts', import.meta.url));
+// tsconfig.json maps the workspace's emulator package to its source, so the checkout needs no build of it.
+const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
 
 async function load() {
   // Prefer the source in a checkout (it is what you edit); the build everywhere else.
   if (existsSync(source)) {
     try {
       const { register } = await import('tsx/esm/api');
-      register();
+      register({ tsconfig });
       return await import(pathToFileURL(source).href);
     } catch (err) {
       if (!existsSync(built) || err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;

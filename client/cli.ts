@@ -493,8 +493,8 @@ function emulatorCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, EmulatorOptionsSchema, raw);
       const out = stdoutOf(command);
-      const { startEmulator } = await import('../emulator/server.js');
-      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } = await import('../emulator/connections.js');
+      const { startEmulator } = await import('temporal-okta-emulator/server');
+      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } = await import('temporal-okta-emulator/connections');
       const interrupt = interruptSignal(out);
       try {
         const stateDir = resolve(opts.state);

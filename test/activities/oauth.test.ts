@@ -15,7 +15,7 @@ import {
   startAuthorization,
 } from '../../activities/oauth.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from '../../emulator/index.js';
+import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from 'temporal-okta-emulator';
 
 let t: TestOrg;
 let dir: string;

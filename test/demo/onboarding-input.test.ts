@@ -7,7 +7,7 @@ import { sampleNewHiresFile } from '../../client/demo-config.js';
 import { InputError, loadNewHires, renderOnboardingReport, workflowUrl } from '../../client/onboarding.js';
 import { createProgressDisplay } from '../../client/progress.js';
 import { provisionWorkflowId, type OnboardingProgress } from '../../common/new-hire.js';
-import { generateSeed, SEED_EMAIL_DOMAIN } from '../../emulator/seed.js';
+import { generateSeed, SEED_EMAIL_DOMAIN } from 'temporal-okta-emulator/seed';
 
 let dir: string;
 beforeAll(async () => {

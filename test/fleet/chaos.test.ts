@@ -15,10 +15,10 @@ import {
   type NewHire,
   type OnboardingProgress,
 } from '../../common/new-hire.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
-import type { FaultSpecInput } from '../../emulator/faults.js';
-import type { RequestLogEntry } from '../../emulator/request-log.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import type { FaultSpecInput } from 'temporal-okta-emulator/faults';
+import type { RequestLogEntry } from 'temporal-okta-emulator/request-log';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import type { onboardNewHires } from '../../workflows/onboarding.js';
 import { bundleOktaWorkflows } from '../../worker/create-worker.js';
 import { createDataConverter } from '../../worker/data-converter.js';
