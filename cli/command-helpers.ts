@@ -14,3 +14,29 @@ export function positiveSeconds(value: string): number {
   }
   return seconds;
 }
+
+/** What the demo and the emulator command need beyond temporal-okta, which installs neither. */
+export const DEV_PACKAGES = ['temporal-okta-emulator', '@temporalio/testing'] as const;
+
+/**
+ * Imports what a development command (`demo`, `emulator`) needs; when one of {@link DEV_PACKAGES} is not
+ * installed, fails with the command that installs them instead of a module resolution error.
+ *
+ * @example
+ * const { runDemo } = await importDevPackage('demo', () => import('./demo.js'));
+ */
+export async function importDevPackage<T>(command: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+    const missing =
+      code === 'ERR_MODULE_NOT_FOUND' && DEV_PACKAGES.find((name) => String(message).includes(`'${name}'`));
+    if (!missing) throw err;
+    throw new Error(
+      `\`temporal-okta ${command}\` needs ${missing}, which temporal-okta does not install (it is for ` +
+        `development and tests). Install them beside it: npm install -D ${DEV_PACKAGES.join(' ')}`,
+      { cause: err },
+    );
+  }
+}

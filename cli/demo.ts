@@ -14,7 +14,7 @@ import { createOktaWorker } from '../worker/create-worker.js';
 import { createDataConverter } from '../worker/data-converter.js';
 import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
-import { promoteBuild } from './deployments.js';
+import { promoteBuild } from '../client/deployments.js';
 import {
   DEMO_CODEC_KEY_FILE,
   DEMO_LEAVERS,

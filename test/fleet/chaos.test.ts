@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseLinkHeader } from '../../activities/okta-client.js';
 import { promoteBuild } from '../../client/deployments.js';
-import { startOnboarding } from '../../client/onboarding.js';
+import { startOnboarding } from '../../cli/onboarding.js';
 import {
   ONBOARDING_PROGRESS_QUERY,
   provisionWorkflowId,
