@@ -2,7 +2,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Authenticate } from 'temporal-okta-emulator/auth/authenticate';
 import { createManagementApi, type ManagementBehaviour } from 'temporal-okta-emulator/management/index';
-import { createRateLimiter, type RateLimitFamily, type RateLimiter } from 'temporal-okta-emulator/rate-limits';
+import {
+  createRateLimiter,
+  type RateLimitFamily,
+  type RateLimiter,
+} from 'temporal-okta-emulator/rate-limits';
 import { openStore, type OrgStore } from 'temporal-okta-emulator/store';
 import { EventHooks } from 'temporal-okta-emulator/event-hooks';
 import { SystemLog } from 'temporal-okta-emulator/system-log';
