@@ -15,8 +15,8 @@ import { loadConnections } from '../activities/connections.js';
 import { requestToken } from '../activities/oauth.js';
 import { protectedRequest } from '../activities/protected-request.js';
 import { createTokenCache } from '../activities/token-cache.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
-import { startTestOrg } from '../emulator/testing.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import { startTestOrg } from 'temporal-okta-emulator/testing';
 import { AesGcmPayloadCodec } from '../worker/codec.js';
 import { parseCodecKeys, generateCodecKey } from '../worker/keys.js';
 

@@ -15,7 +15,7 @@ import {
 import { protectedRequest } from '../../activities/protected-request.js';
 import { revokeAccessToken } from '../../activities/token-revocation.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from '../../emulator/index.js';
+import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from 'temporal-okta-emulator';
 
 let t: TestOrg;
 let dir: string;

@@ -8,7 +8,7 @@ import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
 import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../../common/errors.js';
 import { provisionWorkflowId } from '../../common/new-hire.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
 import { createOktaWorker } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { testSessionKeys } from '../helpers/session-keys.js';

@@ -11,7 +11,7 @@ import { protectedRequest } from '../../activities/protected-request.js';
 import { createSessionSigner } from '../../activities/session-signing.js';
 import { OktaErrorType } from '../../common/errors.js';
 import type { OktaSession } from '../../common/session.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
 import { encodeSessionsHeader, SESSIONS_HEADER } from '../../workflows/interceptors.js';
 import { activityFailureOf, startActionsHarness, type ActionsHarness } from '../actions/harness.js';
 import { testSessionKeys } from '../helpers/session-keys.js';

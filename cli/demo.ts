@@ -7,14 +7,14 @@ import { CONNECTIONS_ENV_VAR, loadConnections, type Connections } from '../activ
 import { createOktaActivities } from '../activities/create-activities.js';
 import type { OnboardingProgress } from '../common/new-hire.js';
 import type { OffboardingProgress } from '../common/offboarding.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
-import { startEmulator, type RunningEmulator } from '../emulator/server.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import { startEmulator, type RunningEmulator } from 'temporal-okta-emulator/server';
 import { defaultBuildId } from '../worker/build-id.js';
 import { createOktaWorker } from '../worker/create-worker.js';
 import { createDataConverter } from '../worker/data-converter.js';
 import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
-import { promoteBuild } from './deployments.js';
+import { promoteBuild } from '../client/deployments.js';
 import {
   DEMO_CODEC_KEY_FILE,
   DEMO_LEAVERS,

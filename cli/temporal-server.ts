@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { freePort, isListening } from '../scripts/ports.js';
 import { howToGetTemporalCli, locateTemporalCli } from '../scripts/temporal-cli.js';
 import { packageRoot } from '../worker/build-id.js';
+import { importDevPackage } from './command-helpers.js';
 
 /** A Temporal server the CLI talks to: one it connected to, or a dev server it started. */
 export interface TemporalTarget {
@@ -100,6 +100,8 @@ export async function connectToTemporal(options: {
  * In memory: the demo's durable state is the Okta org, and each run gets a clean server.
  */
 export async function startDevServer(log: (line: string) => void): Promise<TemporalTarget> {
+  // Temporal's test environment starts and stops the dev server; a development dependency, loaded here only.
+  const { TestWorkflowEnvironment } = await importDevPackage('demo', () => import('@temporalio/testing'));
   const path = ensureTemporalCli(log);
   const port = await portNear(7233);
   const uiPort = await portNear(port === 7233 ? 8233 : 0);

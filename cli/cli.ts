@@ -7,8 +7,8 @@ import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
 import { describeIssues } from '../common/new-hire.js';
 import { DEFAULT_TASK_QUEUE } from '../worker/config.js';
 import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
-import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
-import { writeOut } from './command-helpers.js';
+import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from '../client/codec-server.js';
+import { importDevPackage, writeOut } from './command-helpers.js';
 import { registerConnectionsCommands } from './connections-cli.js';
 import { registerDeploymentsCommands } from './deployments-cli.js';
 import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE, demoStateDir } from './demo-config.js';
@@ -195,7 +195,7 @@ function demoCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, DemoOptionsSchema, raw);
       await quietRuntime();
-      const { runDemo } = await import('./demo.js');
+      const { runDemo } = await importDevPackage('demo', () => import('./demo.js'));
       const out = stdoutOf(command);
       const interrupt = interruptSignal(out);
       const interactive = out.isTTY && process.stdin.isTTY === true && !opts.exit;
@@ -493,8 +493,12 @@ function emulatorCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, EmulatorOptionsSchema, raw);
       const out = stdoutOf(command);
-      const { startEmulator } = await import('../emulator/server.js');
-      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } = await import('../emulator/connections.js');
+      const { startEmulator } = await importDevPackage(
+        'emulator',
+        () => import('temporal-okta-emulator/server'),
+      );
+      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } =
+        await import('temporal-okta-emulator/connections');
       const interrupt = interruptSignal(out);
       try {
         const stateDir = resolve(opts.state);
@@ -553,7 +557,7 @@ function codecServerCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, CodecServerOptionsSchema, raw);
       const out = stdoutOf(command);
-      const { startCodecServer } = await import('./codec-server.js');
+      const { startCodecServer } = await import('../client/codec-server.js');
       const interrupt = interruptSignal(out);
       try {
         const token = process.env[CODEC_SERVER_TOKEN_ENV];
@@ -615,7 +619,7 @@ function hooksCommand(program: Command): void {
       const { createDataConverter } = await import('../worker/data-converter.js');
       const { connectToTemporal } = await import('./temporal-server.js');
       const { loadEventHookConfig } = await import('./event-hook-config.js');
-      const { createEventHookReceiver } = await import('./event-hooks.js');
+      const { createEventHookReceiver } = await import('../client/event-hooks.js');
       const interrupt = interruptSignal(out);
       let target;
       try {
