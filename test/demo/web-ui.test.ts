@@ -97,7 +97,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(result?.webUiLink).toMatch(/\/namespaces\/default\/workflows\/onboarding-/);
       expect(pageText, pageSeen).toContain('Input');
       expect(pageText).toContain(`"login": "${hire.login}"`);
+      // The result lists logins too; the first name and employee number are in the input only.
       expect(pageText).toContain(`"firstName": "${hire.firstName}"`);
+      expect(pageText).toContain(`"employeeNumber": "${hire.employeeNumber}"`);
     });
 
     it('shows no ciphertext', () => {
