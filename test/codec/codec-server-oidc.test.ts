@@ -36,6 +36,7 @@ let issuer: string;
 let signingKey: CryptoKey;
 let strangerKey: CryptoKey;
 let server: CodecServer;
+let jwks: { keys: object[] };
 const logged: string[] = [];
 
 /** An access token as the issuer mints it for the Web UI: RS256, its key id, five minutes. */
@@ -50,6 +51,24 @@ function accessToken(
     .setIssuedAt()
     .setExpirationTime(exp)
     .sign(key);
+}
+
+/** An OIDC issuer on HTTPS with the local CA's certificate: its discovery document and its keys. */
+async function startIssuer(keySet: { keys: object[] }): Promise<{ server: Server; issuer: string }> {
+  let self = '';
+  const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    const body =
+      req.url === '/oauth2/default/.well-known/openid-configuration'
+        ? { issuer: self, jwks_uri: `${self}/v1/keys` }
+        : req.url === '/oauth2/default/v1/keys'
+          ? keySet
+          : undefined;
+    res.writeHead(body ? 200 : 404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body ?? { error: 'not found' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  self = `https://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/default`;
+  return { server, issuer: self };
 }
 
 function oidcAuth(overrides: Partial<CodecServerOidcAuth> = {}): CodecServerOidcAuth {
@@ -96,22 +115,11 @@ beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
   signingKey = pair.privateKey;
   strangerKey = (await generateKeyPair('RS256')).privateKey;
-  const jwks = {
+  jwks = {
     keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'issuer-key', alg: 'RS256', use: 'sig' }],
   };
 
-  issuerServer = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    const body =
-      req.url === '/oauth2/default/.well-known/openid-configuration'
-        ? { issuer, jwks_uri: `${issuer}/v1/keys` }
-        : req.url === '/oauth2/default/v1/keys'
-          ? jwks
-          : undefined;
-    res.writeHead(body ? 200 : 404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body ?? { error: 'not found' }));
-  });
-  await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
-  issuer = `https://127.0.0.1:${(issuerServer.address() as AddressInfo).port}/oauth2/default`;
+  ({ server: issuerServer, issuer } = await startIssuer(jwks));
 
   server = await startCodecServer({
     keys,
@@ -254,6 +262,29 @@ describe('codec server with OIDC access tokens, over TLS', () => {
       expect((await call(inGroupsOnly)).status).toBe(403);
     } finally {
       await custom.close();
+    }
+  });
+
+  it("answers 503, not 401, when the issuer's keys cannot be fetched", async () => {
+    // Its own issuer, stopped once the codec server has read the discovery document.
+    const { server: stopped, issuer: own } = await startIssuer(jwks);
+    const codecServer = await startCodecServer({ keys, auth: oidcAuth({ issuer: own }) });
+    await new Promise((resolve) => stopped.close(resolve));
+    stopped.closeAllConnections();
+    try {
+      const token = await accessToken({ sub: ALLOWED_USER }, { iss: own });
+      const response = await fetch(`${codecServer.url}/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ payloads: [] }),
+      });
+
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: string }).error).toBe(
+        `Could not get the signing keys of ${own}; try again.`,
+      );
+    } finally {
+      await codecServer.close();
     }
   });
 
