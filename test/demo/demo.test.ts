@@ -232,7 +232,11 @@ describe("the demo's payload encryption", () => {
     input = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!
       .workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     const keys = await readCodecKeyFile(join(stateDir, 'codec-keys.json'));
-    codecServer = await startCodecServer({ keys, token, logger: { error: () => undefined } });
+    codecServer = await startCodecServer({
+      keys,
+      auth: { kind: 'token', token },
+      logger: { error: () => undefined },
+    });
   });
   afterAll(async () => {
     await codecServer?.close();
