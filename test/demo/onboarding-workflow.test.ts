@@ -143,13 +143,12 @@ describe('the onboarding workflows with activity options in their input', () => 
       ...(await scheduledActivities(workflowId)),
       ...(await scheduledActivities(provisionWorkflowId(hire.login))),
     ];
+    // The parent connects and resolves the group; the child creates the user in it in one call.
     expect(scheduled.map((a) => a.activity)).toEqual([
       'oktaConnect',
-      'oktaUsersList',
-      'oktaUsersCreate',
       'oktaGroupsList',
       'oktaGroupsCreate',
-      'oktaGroupsAddUser',
+      'oktaUsersCreate',
     ]);
     for (const activity of scheduled) {
       expect(activity, activity.activity).toMatchObject({
