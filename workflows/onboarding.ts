@@ -228,9 +228,13 @@ async function provisionAll(
 /** A group name the run resolved: its id, or why it could not be found or created. */
 type ResolvedGroup = { id: string } | { error: string };
 
+/** Group names one look-up searches for (`profile.name eq "A" or profile.name eq "B" ...`). */
+const NAMES_PER_LOOKUP = 20;
+
 /**
- * Finds (or creates) each group `people` name that `groups` does not hold yet, `concurrency` at a time,
- * and adds it to `groups` under its lower-cased name (Okta compares names so).
+ * Finds (or creates) each group `people` name that `groups` does not hold yet, and adds it to `groups` under
+ * its lower-cased name (Okta compares names so): one search per 20 names, then one create per name that
+ * does not exist yet, `concurrency` at a time.
  */
 async function resolveGroups(
   people: NewHire[],
@@ -245,18 +249,30 @@ async function resolveGroups(
     }
   }
   const call = callOptions(options.activityOptions);
-  const pending = [...names];
+  const wanted = [...names.values()];
+  for (let i = 0; i < wanted.length; i += NAMES_PER_LOOKUP) {
+    const chunk = wanted.slice(i, i + NAMES_PER_LOOKUP);
+    try {
+      for (const group of await findGroups(chunk, call)) {
+        const key = group.profile.name.toLowerCase();
+        if (names.has(key) && !groups.has(key)) groups.set(key, { id: group.id });
+      }
+    } catch (err) {
+      for (const name of chunk)
+        groups.set(name.toLowerCase(), { error: `group ${name}: ${rootMessage(err)}` });
+    }
+  }
+  const missing = wanted.filter((name) => !groups.has(name.toLowerCase()));
   async function lane(): Promise<void> {
-    for (let entry = pending.shift(); entry; entry = pending.shift()) {
-      const [key, name] = entry;
+    for (let name = missing.shift(); name !== undefined; name = missing.shift()) {
       try {
-        groups.set(key, { id: (await findOrCreateGroup(name, call)).id });
+        groups.set(name.toLowerCase(), { id: (await createGroup(name, call)).id });
       } catch (err) {
-        groups.set(key, { error: `group ${name}: ${rootMessage(err)}` });
+        groups.set(name.toLowerCase(), { error: `group ${name}: ${rootMessage(err)}` });
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, pending.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, missing.length) }, lane));
 }
 
 /** The id of a group the run resolved; throws (failing that hire only) when it could not be. */
@@ -417,9 +433,13 @@ export async function provisionNewHire(
     return createInGroups(hire, groupIds, call);
   }
   if (!patched(GROUP_IDS_PATCH)) return provisionLookingUp(hire, call);
-  const ids: string[] = [];
-  for (const name of hire.groups) ids.push((await findOrCreateGroup(name, call)).id);
-  return createInGroups(hire, ids, call);
+  const groups = new Map<string, ResolvedGroup>();
+  await resolveGroups([hire], { concurrency: 1, ...(activityOptions ? { activityOptions } : {}) }, groups);
+  return createInGroups(
+    hire,
+    hire.groups.map((name) => groupIdOf(groups, name)),
+    call,
+  );
 }
 pinned(provisionNewHire);
 
@@ -502,14 +522,22 @@ async function findGroup(name: string, call: CallOptions): Promise<OktaGroup | u
   return items.find((g) => g.profile.name.toLowerCase() === name.toLowerCase());
 }
 
+/** The groups named any of `names` (case-insensitively, as Okta compares names), in one search. */
+async function findGroups(names: string[], call: CallOptions): Promise<OktaGroup[]> {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const { items } = await okta.groups.list({
+    ...call,
+    search: names.map((name) => `profile.name eq ${JSON.stringify(name)}`).join(' or '),
+    limit: 200,
+  });
+  return items.filter((g) => wanted.has(g.profile.name.toLowerCase()));
+}
+
 /**
- * Looks a group up by name, or creates it. Two workflows may race to create the same new group: Okta
- * refuses the second one ("An object with this field already exists": OktaConflict), and the loser looks
- * the winner's group up.
+ * Creates a group the run's search did not find. Another run may create it first: Okta refuses the
+ * second create (OktaConflict), and the group it made is looked up.
  */
-async function findOrCreateGroup(name: string, call: CallOptions): Promise<OktaGroup> {
-  const existing = await findGroup(name, call);
-  if (existing) return existing;
+async function createGroup(name: string, call: CallOptions): Promise<OktaGroup> {
   try {
     return await okta.groups.create({
       ...call,
@@ -521,4 +549,9 @@ async function findOrCreateGroup(name: string, call: CallOptions): Promise<OktaG
     if (!created) throw err;
     return created;
   }
+}
+
+/** Looks a group up by name, or creates it (the path of runs recorded before {@link GROUP_IDS_PATCH}). */
+async function findOrCreateGroup(name: string, call: CallOptions): Promise<OktaGroup> {
+  return (await findGroup(name, call)) ?? createGroup(name, call);
 }
