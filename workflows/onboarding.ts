@@ -86,7 +86,7 @@ export const addHiresSignal = defineSignal<[AddHires]>(ONBOARDING_ADD_HIRES_SIGN
 /** From a batch child to its parent: how many of the batch's hires are done and failed so far. */
 export const batchProgressSignal = defineSignal<[{ done: number; failed: number }]>('batchProgress');
 
-/** A batch child tells its parent its progress every this many finished hires (and when it ends). */
+/** A batch child tells its parent its progress every this many finished hires (its result, the rest). */
 const BATCH_PROGRESS_EVERY = 25;
 
 /** The workflow's input as it checks it: `total`, when given, counts the input's hires too. */
@@ -380,17 +380,17 @@ export async function onboardNewHiresBatch(input: OnboardingBatchInput): Promise
   const parent = workflowInfo().parent;
   let reported = 0;
   let sending: Promise<void> = Promise.resolve();
-  const report = (force: boolean) => {
+  const report = () => {
     const done = count('created') + count('alreadyProvisioned');
     const failed = count('failed');
-    if (!parent || (!force && done + failed - reported < BATCH_PROGRESS_EVERY)) return;
+    if (!parent || done + failed - reported < BATCH_PROGRESS_EVERY) return;
     reported = done + failed;
     const handle = getExternalWorkflowHandle(parent.workflowId, parent.runId);
     // Progress is a courtesy: a signal that cannot be delivered does not fail the batch.
     sending = sending.then(() => handle.signal(batchProgressSignal, { done, failed }).catch(() => undefined));
   };
   const options = { concurrency, ...(activityOptions ? { activityOptions } : {}) };
-  await provisionAll(hires, lines, options, groups, () => report(false));
+  await provisionAll(hires, lines, options, groups, report);
   await sending;
   const resolved: Record<string, string> = {};
   for (const [name, group] of groups) if ('id' in group) resolved[name] = group.id;
