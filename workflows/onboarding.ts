@@ -106,8 +106,8 @@ const RunInputSchema = OnboardingInputSchema.refine(
  *
  * A run takes up to 10,000 hires, 500 a payload: with `total` above the input's hires, the rest arrive by
  * `addHires` signals (`startOnboarding` splits and sends them) and each batch runs in its own child
- * workflow ({@link onboardNewHiresBatch}), one after the other, so no history grows with the run; the
- * progress and the result then carry counts and the failed hires' lines.
+ * workflow ({@link onboardNewHiresBatch}), one after the other, so the parent's history grows by batches,
+ * not by hires; the progress and the result then carry counts and the failed hires' lines.
  *
  * @example
  * await client.workflow.execute('onboardNewHires', {
