@@ -1,0 +1,59 @@
+/** What a benchmark run asked of the emulated org, read from its request log. */
+import { managementRateLimitFamily, type RateLimitFamily } from '../emulator/rate-limits.js';
+import type { RequestLogEntry } from '../emulator/request-log.js';
+
+/** The emulator's rate-limit family of a request path; none for what it does not limit (discovery, keys). */
+export function familyOf(path: string): RateLimitFamily | undefined {
+  if (path.startsWith('/oauth2/v1/')) return 'oauth2';
+  return path.startsWith('/api/') ? managementRateLimitFamily(path) : undefined;
+}
+
+/** Requests per family per second of a run, for the chart. */
+export interface Timeline {
+  /** Seconds from the run's start to its last request. */
+  seconds: number;
+  /** Per family: requests answered in each second (index = second since the start), 429s included. */
+  calls: Partial<Record<RateLimitFamily, number[]>>;
+  /** 429s answered in each second, every family together. */
+  rateLimited: number[];
+}
+
+export interface RequestStats {
+  /** Requests per family that Okta counted against its budget (429s are not counted). */
+  calls: Partial<Record<RateLimitFamily, number>>;
+  /** Answers with HTTP 429. */
+  rateLimited: number;
+  /** Token requests (`POST /oauth2/v1/token`). */
+  tokenRequests: number;
+  timeline: Timeline;
+}
+
+/** Counts a run's requests (the log entries answered at or after `startMs`). */
+export function requestStats(entries: RequestLogEntry[], startMs: number): RequestStats {
+  const calls: RequestStats['calls'] = {};
+  const timeline: Timeline = { seconds: 0, calls: {}, rateLimited: [] };
+  let rateLimited = 0;
+  let tokenRequests = 0;
+  for (const entry of entries) {
+    const at = Date.parse(entry.at);
+    if (at < startMs) continue;
+    const family = familyOf(entry.path);
+    if (!family) continue;
+    const second = Math.floor((at - startMs) / 1000);
+    timeline.seconds = Math.max(timeline.seconds, second + 1);
+    const perSecond = (timeline.calls[family] ??= []);
+    perSecond[second] = (perSecond[second] ?? 0) + 1;
+    if (entry.status === 429) {
+      rateLimited += 1;
+      timeline.rateLimited[second] = (timeline.rateLimited[second] ?? 0) + 1;
+    } else calls[family] = (calls[family] ?? 0) + 1;
+    if (entry.method === 'POST' && entry.path === '/oauth2/v1/token') tokenRequests += 1;
+  }
+  // Sparse arrays become dense: a second without requests is a 0 in the chart.
+  const dense = (xs: number[]) => Array.from({ length: timeline.seconds }, (_, i) => xs[i] ?? 0);
+  for (const family of Object.keys(timeline.calls) as RateLimitFamily[]) {
+    timeline.calls[family] = dense(timeline.calls[family]!);
+  }
+  timeline.rateLimited = dense(timeline.rateLimited);
+  return { calls, rateLimited, tokenRequests, timeline };
+}
