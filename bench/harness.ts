@@ -33,18 +33,26 @@ export interface BenchTemporal {
 }
 
 let shared: Promise<BenchTemporal> | undefined;
+let existingAddress: string | undefined;
+
+/** Runs the benchmarks on a server already running at `address` (the test suite's) instead of their own. */
+export function useTemporalServer(address: string): void {
+  existingAddress = address;
+}
 
 /** The run's dev server (quiet, in memory), started once and shared by every benchmark. */
 export function benchTemporal(): Promise<BenchTemporal> {
   shared ??= (async () => {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath() },
-        ip: '127.0.0.1',
-        // It logs an expected NOT_FOUND while each build registers; failures reach the bench anyway.
-        log: { format: 'pretty', level: 'never' },
-      },
-    });
+    const env = existingAddress
+      ? await TestWorkflowEnvironment.createFromExistingServer({ address: existingAddress })
+      : await TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: { type: 'existing-path', path: temporalCliPath() },
+            ip: '127.0.0.1',
+            // It logs an expected NOT_FOUND while each build registers; failures reach the bench anyway.
+            log: { format: 'pretty', level: 'never' },
+          },
+        });
     const dir = await mkdtemp(join(tmpdir(), 'okta-bench-'));
     let bundle: Promise<string> | undefined;
     return {
