@@ -6,7 +6,10 @@
  * The floor is what the job cannot beat: one user create per hire, all on the `users` family, at that
  * family's budget per second. Every budget is Okta's default scaled by one factor, chosen so that the floor
  * of 2,000 hires is 60 s, with windows of 10 s instead of a minute (the same rate, so the last window's
- * burst does not flatter the run).
+ * burst does not flatter the run much). Two things the floor leaves out, as the issue defines it: a window
+ * ends on a whole second (the emulator's, like Okta's `X-Rate-Limit-Reset`), so a 10 s window lasts 10 to
+ * 11 s and a run paced exactly at the budget takes about 5 % longer; and the last window's budget can go at
+ * once, which takes up to a window off. At small scales the windows are 2 s, and the rounding weighs more.
  */
 import { randomBytes } from 'node:crypto';
 import { startOnboarding } from '../client/onboarding.js';
@@ -83,9 +86,9 @@ async function resetOrg(t: TestOrg, budgets: Record<RateLimitFamily, number>): P
 async function onboardWithTemporal(
   t: TestOrg,
   hires: NewHire[],
-  processes: number,
-  env: NodeJS.ProcessEnv = {},
+  options: { processes: number; windowSeconds: number; env?: NodeJS.ProcessEnv },
 ): Promise<Run> {
+  const { processes, windowSeconds, env = {} } = options;
   const workers = await startBenchWorkers(t, { size: processes, env });
   try {
     const batches: NewHire[][] = [];
@@ -111,7 +114,8 @@ async function onboardWithTemporal(
     const results = await Promise.all(handles.map((h) => h.result()));
     const elapsedMs = Date.now() - startMs;
     const failures = results.reduce((sum, r) => sum + (r.total - r.done), 0);
-    return { elapsedMs, failures, stats: requestStats((await t.controls.requests()).requests, startMs) };
+    const { requests } = await t.controls.requests();
+    return { elapsedMs, failures, stats: requestStats(requests, startMs, windowSeconds) };
   } finally {
     await workers.close();
   }
@@ -141,22 +145,25 @@ export async function onboardingBenchmarks(options: OnboardingOptions): Promise<
     for (let round = 0; round < options.rounds; round++) {
       const tag = () => randomBytes(4).toString('hex');
       await resetOrg(t, plan.budgets);
-      one.push(await onboardWithTemporal(t, newHires(plan.hires, tag()), 1));
+      const windowSeconds = plan.windowSeconds;
+      one.push(await onboardWithTemporal(t, newHires(plan.hires, tag()), { processes: 1, windowSeconds }));
       console.log(`  one worker process: ${one.at(-1)!.elapsedMs} ms`);
       for (const concurrency of options.sdkConcurrency) {
         await resetOrg(t, plan.budgets);
         const run = await onboardWithOktaSdk(t, newHires(plan.hires, tag()), concurrency);
         sdk.get(concurrency)!.push({
           ...run,
-          stats: requestStats((await t.controls.requests()).requests, run.startMs),
+          stats: requestStats((await t.controls.requests()).requests, run.startMs, plan.windowSeconds),
         });
         console.log(`  Okta Node SDK, ${concurrency} at once: ${run.elapsedMs} ms, ${run.failures} failures`);
       }
       await resetOrg(t, plan.budgets);
       // The fleet shares the budget through the task queue's activity rate, set to the busiest family's.
       three.push(
-        await onboardWithTemporal(t, newHires(plan.hires, tag()), 3, {
-          TEMPORAL_OKTA_ACTIVITIES_PER_SECOND: String(usersPerSecond),
+        await onboardWithTemporal(t, newHires(plan.hires, tag()), {
+          processes: 3,
+          windowSeconds,
+          env: { TEMPORAL_OKTA_ACTIVITIES_PER_SECOND: String(usersPerSecond) },
         }),
       );
       console.log(`  three worker processes: ${three.at(-1)!.elapsedMs} ms`);

@@ -56,15 +56,6 @@ const COLORS: Record<RateLimitFamily, string> = {
   'api-default': '#7f7f7f',
 };
 
-/** Calls per second averaged over the trailing rate-limit window, as the budget sees them. */
-function windowAverage(perSecond: number[], windowSeconds: number): number[] {
-  let sum = 0;
-  return perSecond.map((n, i) => {
-    sum += n - (i >= windowSeconds ? perSecond[i - windowSeconds]! : 0);
-    return sum / windowSeconds;
-  });
-}
-
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** One panel: a line per family, its budget as a dashed line in the same colour, 429s as red bars. */
@@ -79,14 +70,19 @@ function panel(chart: Chart, top: number, width: number, height: number): string
   const all = Object.keys(chart.timeline.calls) as RateLimitFamily[];
   const busiest = Math.max(0, ...all.map(total));
   const families = all.filter((f) => total(f) > 0 && total(f) >= busiest * 0.05);
+  // Each window the emulator kept, as a step at the calls it granted per second of the window.
   const series = families.map((f) => ({
     family: f,
-    rates: windowAverage(chart.timeline.calls[f]!, chart.windowSeconds),
+    steps: (chart.timeline.windows[f] ?? []).map((w) => ({ ...w, rate: w.calls / chart.windowSeconds })),
     budget: (chart.budgets[f] ?? 0) / chart.windowSeconds,
   }));
   const seconds = Math.max(1, chart.timeline.seconds);
   const yMax =
-    Math.max(1, ...series.flatMap((s) => [...s.rates, s.budget]), ...chart.timeline.rateLimited) * 1.1;
+    Math.max(
+      1,
+      ...series.flatMap((s) => [...s.steps.map((w) => w.rate), s.budget]),
+      ...chart.timeline.rateLimited,
+    ) * 1.1;
   const x = (s: number) => left + (s / seconds) * plotW;
   const y = (v: number) => y0 - (v / yMax) * plotH;
   const parts: string[] = [
@@ -97,7 +93,7 @@ function panel(chart: Chart, top: number, width: number, height: number): string
     `<text x="${left - 6}" y="${y(yMax / 1.1) + 4}" font-size="10" text-anchor="end">${fmt(yMax / 1.1)}</text>`,
     `<text x="${left + plotW}" y="${y0 + 14}" font-size="10" text-anchor="end">${seconds} s</text>`,
     `<text x="${left}" y="${y0 + 14}" font-size="10">0 s</text>`,
-    `<text x="14" y="${y0 - plotH / 2}" font-size="10" transform="rotate(-90 14 ${y0 - plotH / 2})" text-anchor="middle">calls/s (${chart.windowSeconds} s window)</text>`,
+    `<text x="14" y="${y0 - plotH / 2}" font-size="10" transform="rotate(-90 14 ${y0 - plotH / 2})" text-anchor="middle">calls/s per ${chart.windowSeconds} s window</text>`,
   ];
   chart.timeline.rateLimited.forEach((n, s) => {
     if (n > 0)
@@ -105,9 +101,17 @@ function panel(chart: Chart, top: number, width: number, height: number): string
         `<rect x="${x(s)}" y="${y(n)}" width="${Math.max(1, plotW / seconds)}" height="${y0 - y(n)}" fill="#d62728" opacity="0.6"/>`,
       );
   });
-  series.forEach(({ family, rates, budget }, i) => {
+  series.forEach(({ family, steps, budget }, i) => {
     const color = COLORS[family];
-    const points = rates.map((r, s) => `${x(s + 1).toFixed(1)},${y(r).toFixed(1)}`).join(' ');
+    const points = steps
+      .flatMap((w) => [
+        [w.start, 0],
+        [w.start, w.rate],
+        [Math.min(w.end, seconds), w.rate],
+        [Math.min(w.end, seconds), 0],
+      ])
+      .map(([s, r]) => `${x(s!).toFixed(1)},${y(r!).toFixed(1)}`)
+      .join(' ');
     parts.push(
       `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${x(0)},${y0} ${points}"/>`,
       `<line x1="${left}" y1="${y(budget)}" x2="${left + plotW}" y2="${y(budget)}" stroke="${color}" stroke-dasharray="5 4"/>`,
@@ -124,8 +128,8 @@ function panel(chart: Chart, top: number, width: number, height: number): string
 }
 
 /**
- * Calls per second per rate-limit family over each run, from the emulator's request log, averaged over
- * the rate-limit window, against each family's budget (dashed).
+ * Calls per second per rate-limit family over each run, from the emulator's request log: each of the
+ * emulator's windows as a step at what it granted per second, against each family's budget (dashed).
  */
 export function svgChart(charts: Chart[]): string {
   const width = 800;
