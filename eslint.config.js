@@ -15,7 +15,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,8 +38,15 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['../activities/*', '../worker/*', '../client/*', '../emulator/*'],
-              message: 'Workflows may only import types from activities/worker/client/emulator.',
+              group: [
+                '../activities/*',
+                '../worker/*',
+                '../client/*',
+                '../cli/*',
+                'temporal-okta-emulator',
+                'temporal-okta-emulator/*',
+              ],
+              message: 'Workflows may only import types from activities/worker/client/cli and the emulator.',
               allowTypeImports: true,
             },
           ],

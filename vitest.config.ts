@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// The workspace's emulator package from its TypeScript source, as tsconfig.json's `paths` map it.
+const emulator = fileURLToPath(new URL('./packages/emulator/', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^temporal-okta-emulator$/, replacement: `${emulator}index.ts` },
+      { find: /^temporal-okta-emulator\/(.+)$/, replacement: `${emulator}$1.ts` },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

@@ -5,13 +5,10 @@ import { OktaErrorType } from '../common/errors.js';
 import type { OktaSession } from '../common/session.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import {
-  discoverOrg,
-  protectedRequest,
-  requestScopedToken,
-  retryDelayFromHeaders,
-  type Token,
-} from './oauth.js';
+import { discoverOrg } from './oauth-configuration.js';
+import { requestScopedToken, type Token } from './oauth.js';
+import { probeFailure, type OktaErrorBody } from './okta-errors.js';
+import { protectedRequest } from './protected-request.js';
 import type { TokenCache } from './token-cache.js';
 
 /** The cheap authenticated call of check 4: any user-readable org answers it with one user at most. */
@@ -69,30 +66,8 @@ async function probeApi(connection: Connection, token: Token): Promise<void> {
   const url = new URL(PROBE_PATH, `https://${connection.domain}`);
   const response = await protectedRequest(connection, token, { method: 'GET', url });
   if (response.ok) return;
-  const body = (await response.json().catch(() => undefined)) as
-    { errorSummary?: string; errorCode?: string } | undefined;
-  const okta = body?.errorCode ? ` Okta said: ${body.errorSummary} (${body.errorCode}).` : '';
-  if (response.status === 403) {
-    throw oktaFailure(
-      OktaErrorType.OktaForbidden,
-      `The token of connection "${connection.name}" is valid but may not read users in ${connection.domain}.${okta} ` +
-        'This usually means the Okta app has no admin role: in the Admin Console open the app, tab "Admin roles", ' +
-        'and assign a role that can manage users and groups (for example Group Administrator or Super Administrator).',
-    );
-  }
-  if (response.status === 401) {
-    throw oktaFailure(
-      OktaErrorType.OktaInvalidToken,
-      `${connection.domain} refused the fresh token of connection "${connection.name}".${okta} ` +
-        'Check that the Okta app is active and whether it requires DPoP ("dpop": true on the connection).',
-    );
-  }
-  const type = response.status === 429 ? OktaErrorType.OktaRateLimited : OktaErrorType.OktaUnavailable;
-  // On 429, retry when the rate-limit window resets (measured against the response's own Date).
-  const delay = response.status === 429 ? retryDelayFromHeaders(response.headers) : undefined;
-  throw oktaFailure(type, `GET ${PROBE_PATH} on ${connection.domain} answered ${response.status}.${okta}`, {
-    ...(delay ? { nextRetryDelay: delay } : {}),
-  });
+  const body = (await response.json().catch(() => undefined)) as OktaErrorBody | undefined;
+  throw probeFailure(connection, `GET ${PROBE_PATH}`, response, body);
 }
 
 export interface ConnectDeps {

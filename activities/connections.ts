@@ -1,10 +1,19 @@
-import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { importJWK, importPKCS8, type CryptoKey, type JWK } from 'jose';
-import { z } from 'zod';
+import { dirname, resolve } from 'node:path';
+import type { CryptoKey } from 'jose';
+import type { z } from 'zod';
 import { OktaDomainError, parseOktaDomain } from '../common/domain.js';
+import {
+  type DevelopmentSchema,
+  FileSchema,
+  IssueCollector,
+  OAuthConnectionSchema,
+  SswsConnectionSchema,
+  zodIssues,
+} from './connection-schema.js';
+import { configPath, decodeKey, importPrivateKey, resolveSecret } from './connection-secrets.js';
 import { fileRefreshTokenStore, type RefreshTokenStore } from './refresh-token-store.js';
+import { Secret } from './secret.js';
 import type { TransportOptions } from './transport.js';
 
 /**
@@ -47,35 +56,6 @@ export const DEFAULT_SCOPES = Object.freeze([
   'okta.groups.read',
   'okta.groups.manage',
 ]) as readonly string[];
-
-const secretValues = new WeakMap<object, unknown>();
-
-/**
- * A resolved secret. Its value lives outside the object (in a module-private WeakMap), so neither
- * `JSON.stringify`, `util.inspect`, structured logging nor an error serialiser can reveal it; only
- * {@link Secret.reveal} does.
- */
-export class Secret<T> {
-  /** Where the secret came from, e.g. `env OKTA_CLIENT_SECRET`; never the value. */
-  readonly source: string;
-  constructor(value: T, source: string) {
-    this.source = source;
-    secretValues.set(this, value);
-  }
-  /** The secret value. Use it only at the point of use; never log or return it. */
-  reveal(): T {
-    return secretValues.get(this) as T;
-  }
-  toJSON(): string {
-    return `[secret from ${this.source}]`;
-  }
-  toString(): string {
-    return `[secret from ${this.source}]`;
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `Secret(${this.source})`;
-  }
-}
 
 /** Client authentication with a signed JWT assertion (`private_key_jwt`). */
 export interface PrivateKeyJwtAuth {
@@ -177,121 +157,6 @@ export class ConnectionConfigError extends Error {
   }
 }
 
-const INLINE_SECRET =
-  'an inline secret is not allowed: reference it as {"env": "VARIABLE_NAME"} or {"file": "/path/to/secret"}';
-
-const SecretRefSchema = z.unknown().transform((value, ctx): { env: string } | { file: string } => {
-  if (typeof value === 'string') {
-    ctx.addIssue({ code: 'custom', message: INLINE_SECRET });
-    return z.NEVER;
-  }
-  const parsed = z
-    .union([z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })])
-    .safeParse(value);
-  if (!parsed.success) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be a secret reference: {"env": "VARIABLE_NAME"} or {"file": "/path/to/secret"}',
-    });
-    return z.NEVER;
-  }
-  return parsed.data;
-});
-type SecretRef = z.output<typeof SecretRefSchema>;
-
-const ScopeList = z
-  .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'is not a valid OAuth scope'))
-  .min(1);
-
-const DevelopmentSchema = z.strictObject({
-  /** `host:port` of the local emulator; the org domain stays in URLs, SNI and certificate checks. */
-  connectTo: z
-    .string()
-    .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:8443')
-    .optional(),
-  /** PEM file of the emulator's local CA, trusted in addition to Node's CA store. */
-  caFile: z.string().min(1).optional(),
-});
-
-const GrantSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('client_credentials') }),
-    z.strictObject({
-      type: z.literal('authorization_code'),
-      redirectUri: z.url({
-        protocol: /^https?$/,
-        error: 'must be an http(s) URL registered on the Okta app',
-      }),
-      refreshTokenStore: z.strictObject({ path: z.string().min(1), encryptionKey: SecretRefSchema }),
-    }),
-  ],
-  { error: 'must have "type": "client_credentials" or "authorization_code"' },
-);
-
-const ClientAuthSchema = z.discriminatedUnion(
-  'method',
-  [
-    z.strictObject({
-      method: z.literal('private_key_jwt'),
-      privateKey: SecretRefSchema,
-      kid: z.string().min(1).optional(),
-    }),
-    z.strictObject({
-      method: z.enum(['client_secret_basic', 'client_secret_post']),
-      clientSecret: SecretRefSchema,
-    }),
-  ],
-  { error: 'must have "method": "private_key_jwt", "client_secret_basic" or "client_secret_post"' },
-);
-
-const OAuthConnectionSchema = z.strictObject({
-  type: z.literal('oauth2').optional(),
-  domain: z.string(),
-  clientId: z.string().min(1),
-  grant: GrantSchema,
-  clientAuth: ClientAuthSchema,
-  scopes: ScopeList.optional(),
-  requiredScopes: z.array(z.string().min(1)).optional(),
-  dpop: z.boolean().default(false),
-  authorizationServer: z.string().optional(),
-  development: DevelopmentSchema.optional(),
-});
-
-const SswsConnectionSchema = z.strictObject({
-  type: z.literal('ssws'),
-  domain: z.string(),
-  apiToken: SecretRefSchema,
-  development: DevelopmentSchema.optional(),
-});
-
-const FileSchema = z.strictObject({
-  connections: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.unknown()),
-});
-
-/** `connections["name"].a.b[0]` */
-function fieldPath(name: string | undefined, path: readonly PropertyKey[]): string {
-  let out = name === undefined ? 'connections' : `connections[${JSON.stringify(name)}]`;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
-function zodIssues(
-  name: string | undefined,
-  error: z.ZodError,
-  prefix: PropertyKey[] = [],
-): ConnectionConfigIssue[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path];
-    let message = issue.message;
-    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    }
-    return { field: fieldPath(name, path), connection: name, message };
-  });
-}
-
 export interface ParseConnectionsOptions {
   /** Directory that relative file paths (secrets, CA, refresh-token store) are resolved against. */
   baseDir: string;
@@ -311,99 +176,6 @@ export type RefreshTokenStoreFactory = (
   connection: string,
   config: RefreshTokenStoreConfig,
 ) => RefreshTokenStore;
-
-/** A path from the configuration: absolute as written, or relative to the configuration's directory. */
-function configPath(path: string, options: ParseConnectionsOptions): string {
-  return isAbsolute(path) ? path : resolve(options.baseDir, path);
-}
-
-class IssueCollector {
-  readonly issues: ConnectionConfigIssue[] = [];
-  add(name: string, path: readonly PropertyKey[], message: string): void {
-    this.issues.push({ field: fieldPath(name, path), connection: name, message });
-  }
-}
-
-async function resolveSecret(
-  ref: SecretRef,
-  options: ParseConnectionsOptions,
-  problems: IssueCollector,
-  name: string,
-  path: readonly PropertyKey[],
-): Promise<{ value: string; source: string } | undefined> {
-  if ('env' in ref) {
-    const value = (options.env ?? process.env)[ref.env];
-    if (value === undefined || value.trim() === '') {
-      problems.add(name, path, `environment variable ${ref.env} is not set (or is empty)`);
-      return undefined;
-    }
-    return { value: value.trim(), source: `env ${ref.env}` };
-  }
-  const file = configPath(ref.file, options);
-  try {
-    const value = (await readFile(file, 'utf8')).trim();
-    if (value === '') {
-      problems.add(name, path, `secret file ${file} is empty`);
-      return undefined;
-    }
-    return { value, source: `file ${file}` };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-    problems.add(name, path, `cannot read secret file ${file} (${code})`);
-    return undefined;
-  }
-}
-
-/** Imports a JWK (JSON) or PKCS#8 PEM private key as a non-extractable signing key. */
-async function importPrivateKey(text: string): Promise<{ key: CryptoKey; kid?: string }> {
-  if (text.startsWith('{')) {
-    let jwk: JWK;
-    try {
-      jwk = JSON.parse(text) as JWK;
-    } catch {
-      throw new Error('is not valid JSON (expected a private JWK or a PKCS#8 PEM)');
-    }
-    if (jwk.d === undefined) throw new Error('is a public JWK: the private key (with "d") is required');
-    const alg = jwk.alg ?? defaultAlg(jwk.kty, jwk.crv);
-    const key = await importJWK({ ...jwk, ext: false }, alg, { extractable: false });
-    if (key instanceof Uint8Array)
-      throw new Error('is a symmetric key: private_key_jwt needs an RSA or EC key');
-    return { key, kid: jwk.kid };
-  }
-  // The PEM label says the format: PKCS#8 is "PRIVATE KEY"; PKCS#1 and SEC1 name the algorithm.
-  const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1];
-  if (label !== 'PRIVATE KEY') {
-    throw new Error(
-      label === 'RSA PRIVATE KEY' || label === 'EC PRIVATE KEY'
-        ? 'is a PKCS#1/SEC1 PEM: convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt) or use a JWK'
-        : 'is neither a private JWK (JSON) nor a PKCS#8 PEM (labelled "PRIVATE KEY")',
-    );
-  }
-  const details = createPrivateKey(text);
-  const alg = defaultAlg(
-    details.asymmetricKeyType === 'rsa' ? 'RSA' : details.asymmetricKeyType === 'ec' ? 'EC' : 'unknown',
-    { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
-      String(details.asymmetricKeyDetails?.namedCurve)
-    ],
-  );
-  return { key: await importPKCS8(text, alg, { extractable: false }) };
-}
-
-function defaultAlg(kty: string | undefined, crv: string | undefined): string {
-  if (kty === 'RSA') return 'RS256';
-  if (kty === 'EC' && crv === 'P-256') return 'ES256';
-  if (kty === 'EC' && crv === 'P-384') return 'ES384';
-  if (kty === 'EC' && crv === 'P-521') return 'ES512';
-  throw new Error(
-    'must be an RSA or EC (P-256, P-384, P-521) key, the kinds Okta accepts for private_key_jwt',
-  );
-}
-
-function decodeKey(text: string): Uint8Array | undefined {
-  if (/^[0-9a-f]{64}$/i.test(text)) return Uint8Array.from(Buffer.from(text, 'hex'));
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.length === 32 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Uint8Array.from(bytes) : undefined;
-}
 
 function checkAuthorizationServer(value: string, domain: string): string | undefined {
   const trimmed = value.trim().replace(/\/+$/, '');
@@ -501,77 +273,8 @@ async function parseOne(
     );
   }
 
-  let clientAuth: ClientAuthentication | undefined;
-  if (data.clientAuth.method === 'private_key_jwt') {
-    const path = ['clientAuth', 'privateKey'];
-    const text = await resolveSecret(data.clientAuth.privateKey, options, problems, name, path);
-    if (text) {
-      try {
-        const { key, kid } = await importPrivateKey(text.value);
-        const chosenKid = data.clientAuth.kid ?? kid;
-        clientAuth = {
-          method: 'private_key_jwt',
-          privateKey: new Secret(key, text.source),
-          ...(chosenKid ? { kid: chosenKid } : {}),
-        };
-      } catch (err) {
-        problems.add(name, path, `the key from ${text.source} ${(err as Error).message}`);
-      }
-    }
-  } else {
-    const secret = await resolveSecret(data.clientAuth.clientSecret, options, problems, name, [
-      'clientAuth',
-      'clientSecret',
-    ]);
-    if (secret)
-      clientAuth = { method: data.clientAuth.method, clientSecret: new Secret(secret.value, secret.source) };
-  }
-
-  if (data.grant.type === 'authorization_code' && !data.development && hasPortZero(data.grant.redirectUri)) {
-    problems.add(
-      name,
-      ['grant', 'redirectUri'],
-      'port 0 (any free port) works only against the local emulator (a connection with a "development" ' +
-        'block): Okta matches a sign-in redirect URI exactly, port included, so give the port registered ' +
-        'on the Okta app, for example http://127.0.0.1:8765/callback',
-    );
-  }
-
-  let grant: Grant | undefined;
-  if (data.grant.type === 'client_credentials') {
-    grant = { type: 'client_credentials' };
-  } else {
-    const path = ['grant', 'refreshTokenStore', 'encryptionKey'];
-    const keyText = await resolveSecret(
-      data.grant.refreshTokenStore.encryptionKey,
-      options,
-      problems,
-      name,
-      path,
-    );
-    const key = keyText ? decodeKey(keyText.value) : undefined;
-    if (keyText && !key) {
-      problems.add(
-        name,
-        path,
-        `the key from ${keyText.source} must be 32 random bytes, base64 or hex encoded ` +
-          `(for example: openssl rand -base64 32)`,
-      );
-    }
-    if (key && keyText) {
-      const refreshTokenStore: RefreshTokenStoreConfig = {
-        path: configPath(data.grant.refreshTokenStore.path, options),
-        encryptionKey: new Secret(key, keyText.source),
-      };
-      grant = {
-        type: 'authorization_code',
-        redirectUri: data.grant.redirectUri,
-        refreshTokenStore,
-        store: (options.refreshTokenStore ?? fileRefreshTokenStore)(name, refreshTokenStore),
-      };
-    }
-  }
-
+  const clientAuth = await parseClientAuth(name, data.clientAuth, options, problems);
+  const grant = await parseGrant(name, data, options, problems);
   if (problems.issues.length > before || !clientAuth || !grant) return undefined;
   return {
     type: 'oauth2',
@@ -585,6 +288,83 @@ async function parseOne(
     scopes: Object.freeze([...scopes]),
     requiredScopes: Object.freeze([...requiredScopes]),
     dpop: data.dpop,
+  };
+}
+
+type OAuthConnectionInput = z.output<typeof OAuthConnectionSchema>;
+
+/** The client authentication: a private key imported for `private_key_jwt`, or a client secret. */
+async function parseClientAuth(
+  name: string,
+  input: OAuthConnectionInput['clientAuth'],
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<ClientAuthentication | undefined> {
+  if (input.method !== 'private_key_jwt') {
+    const path = ['clientAuth', 'clientSecret'];
+    const secret = await resolveSecret(input.clientSecret, options, problems, name, path);
+    return secret && { method: input.method, clientSecret: new Secret(secret.value, secret.source) };
+  }
+  const path = ['clientAuth', 'privateKey'];
+  const text = await resolveSecret(input.privateKey, options, problems, name, path);
+  if (!text) return undefined;
+  try {
+    const { key, kid } = await importPrivateKey(text.value);
+    const chosenKid = input.kid ?? kid;
+    return {
+      method: 'private_key_jwt',
+      privateKey: new Secret(key, text.source),
+      ...(chosenKid ? { kid: chosenKid } : {}),
+    };
+  } catch (err) {
+    problems.add(name, path, `the key from ${text.source} ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * The grant. For the authorization code grant: a redirect URI Okta can match, and the refresh-token
+ * store, its file and its 32-byte key (docs/ARCHITECTURE.md §4).
+ */
+async function parseGrant(
+  name: string,
+  data: OAuthConnectionInput,
+  options: ParseConnectionsOptions,
+  problems: IssueCollector,
+): Promise<Grant | undefined> {
+  const input = data.grant;
+  if (input.type === 'client_credentials') return { type: 'client_credentials' };
+  if (!data.development && hasPortZero(input.redirectUri)) {
+    problems.add(
+      name,
+      ['grant', 'redirectUri'],
+      'port 0 (any free port) works only against the local emulator (a connection with a "development" ' +
+        'block): Okta matches a sign-in redirect URI exactly, port included, so give the port registered ' +
+        'on the Okta app, for example http://127.0.0.1:8765/callback',
+    );
+  }
+  const path = ['grant', 'refreshTokenStore', 'encryptionKey'];
+  const keyText = await resolveSecret(input.refreshTokenStore.encryptionKey, options, problems, name, path);
+  if (!keyText) return undefined;
+  const key = decodeKey(keyText.value);
+  if (!key) {
+    problems.add(
+      name,
+      path,
+      `the key from ${keyText.source} must be 32 random bytes, base64 or hex encoded ` +
+        `(for example: openssl rand -base64 32)`,
+    );
+    return undefined;
+  }
+  const refreshTokenStore: RefreshTokenStoreConfig = {
+    path: configPath(input.refreshTokenStore.path, options),
+    encryptionKey: new Secret(key, keyText.source),
+  };
+  return {
+    type: 'authorization_code',
+    redirectUri: input.redirectUri,
+    refreshTokenStore,
+    store: (options.refreshTokenStore ?? fileRefreshTokenStore)(name, refreshTokenStore),
   };
 }
 

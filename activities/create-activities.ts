@@ -17,11 +17,13 @@ import type { ActionContext } from './actions/context.js';
 import { connect, findConnection } from './connect.js';
 import type { Connection, Connections } from './connections.js';
 import { oktaFailure } from './failures.js';
-import { protectedRequest, requestScopedToken, revokeAccessToken, type Token } from './oauth.js';
+import { requestScopedToken, type Token } from './oauth.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, OktaClient, type OktaAuthorizer } from './okta-client.js';
+import { protectedRequest } from './protected-request.js';
 import { createRateLimitPacer, type RateLimitPacer } from './rate-limit-pacer.js';
 import { createSessionSigner } from './session-signing.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
+import { revokeAccessToken } from './token-revocation.js';
 import type { CodecKeyring } from '../worker/keys.js';
 
 export interface OktaActivityDeps {

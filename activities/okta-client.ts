@@ -1,6 +1,6 @@
-import type { ApplicationFailure } from '@temporalio/common';
 import { OktaErrorType } from '../common/errors.js';
 import { oktaFailure } from './failures.js';
+import { mapOktaError, unansweredFailure, type OktaErrorBody } from './okta-errors.js';
 import { rateLimitFamily, type RateLimitPacer } from './rate-limit-pacer.js';
 
 /**
@@ -41,14 +41,6 @@ export interface OktaResponse<T> {
   next?: string;
 }
 
-/** Okta's error body (`Error` in the Management API spec). */
-export interface OktaErrorBody {
-  errorCode?: string;
-  errorSummary?: string;
-  errorId?: string;
-  errorCauses?: { errorSummary?: string }[];
-}
-
 export interface OktaClientOptions {
   /** The org domain, e.g. `companyabc.okta.com`. Requests never leave this origin. */
   domain: string;
@@ -72,8 +64,6 @@ export interface OktaClientOptions {
   deadline?: number;
 }
 
-/** Added to the rate-limit reset time so the retry lands just after the window, not on its edge. */
-export const RATE_LIMIT_MARGIN_MS = 1_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** The most invalid-token retries of one request: one for a refused token, the rest for replaced ones. */
 const MAX_TOKEN_RETRIES = 3;
@@ -151,30 +141,14 @@ export class OktaClient {
     } catch (err) {
       release?.();
       if (this.options.signal?.aborted) throw this.options.signal.reason ?? err;
-      if (timeout.aborted) {
-        throw oktaFailure(
-          OktaErrorType.OktaUnavailable,
-          `${req.method} ${url.pathname} on ${url.host} got no answer within ${this.timeoutMs} ms.`,
-          { cause: err as Error },
-        );
-      }
-      if (isTemporalFailure(err)) throw err;
-      throw oktaFailure(
-        OktaErrorType.OktaUnavailable,
-        `Could not reach ${url.host} for ${req.method} ${url.pathname}: ${describeNetworkError(err)}.`,
-        { cause: err as Error },
+      throw unansweredFailure(
+        err,
+        `${req.method} ${url.pathname}`,
+        url.host,
+        timeout.aborted ? this.timeoutMs : undefined,
       );
     }
   }
-}
-
-function isTemporalFailure(err: unknown): err is ApplicationFailure {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ApplicationFailure';
-}
-
-function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -208,119 +182,4 @@ export function parseLinkHeader(header: string | null): Record<string, string> {
 function nextLink(response: Response, origin: string): string | undefined {
   const next = parseLinkHeader(response.headers.get('link')).next;
   return next && new URL(next, origin).href;
-}
-
-/**
- * How long until Okta's rate-limit window resets: `X-Rate-Limit-Reset` (epoch seconds) measured against the
- * response's own `Date`, so that a skewed worker clock does not matter, plus a small margin. `undefined`
- * when the header is missing or unusable.
- */
-export function rateLimitResetDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
-  const reset = Number(headers.get('x-rate-limit-reset'));
-  if (!Number.isFinite(reset) || reset <= 0) return undefined;
-  const date = Date.parse(headers.get('date') ?? '');
-  const serverNow = Number.isFinite(date) ? date : now;
-  return Math.max(0, reset * 1000 - serverNow) + RATE_LIMIT_MARGIN_MS;
-}
-
-/** How long to wait before retrying a 429: {@link rateLimitResetDelayMs}, or one window without the header. */
-export function rateLimitRetryDelayMs(headers: Headers, now: number = Date.now()): number {
-  return rateLimitResetDelayMs(headers, now) ?? 60_000; // Okta's windows are one minute long
-}
-
-function causes(body: OktaErrorBody | undefined): string[] {
-  return (body?.errorCauses ?? []).map((c) => c.errorSummary ?? '').filter(Boolean);
-}
-
-function describe(body: OktaErrorBody | undefined, status: number): string {
-  const summary = body?.errorSummary ?? `HTTP ${status}`;
-  const list = causes(body);
-  const code = body?.errorCode
-    ? ` (${body.errorCode}${body.errorId ? `, errorId ${body.errorId}` : ''})`
-    : '';
-  return `${summary}${list.length ? `: ${list.join('; ')}` : ''}${code}`;
-}
-
-/**
- * Maps an Okta error response to the package's typed failure, in one place. The table in the README
- * ("Okta errors") documents it; keep both in step.
- */
-export function mapOktaError(
-  response: Response,
-  body: OktaErrorBody | undefined,
-  operation: string,
-): ApplicationFailure {
-  const status = response.status;
-  const text = describe(body, status);
-  const details = body?.errorCode
-    ? [{ status, errorCode: body.errorCode, errorCauses: causes(body) }]
-    : [{ status }];
-  const fail = (type: OktaErrorType, message: string, extra: { nextRetryDelay?: number } = {}) =>
-    oktaFailure(type, `${operation}: ${message}`, { details, ...extra });
-
-  if (status === 429) {
-    const delay = rateLimitRetryDelayMs(response.headers);
-    return fail(
-      OktaErrorType.OktaRateLimited,
-      `rate limited by Okta; retrying in ${Math.ceil(delay / 1000)} s. ${text}`,
-      {
-        nextRetryDelay: delay,
-      },
-    );
-  }
-  if (status >= 500) return fail(OktaErrorType.OktaUnavailable, `Okta answered ${status}. ${text}`);
-  if (status === 401) {
-    return fail(
-      OktaErrorType.OktaInvalidToken,
-      `Okta refused the session's token even after a fresh one was obtained. ${text}. ` +
-        'Check that the Okta app is active and whether it requires DPoP.',
-    );
-  }
-  // Okta answers some state conflicts with 403 (E0000016, E0000038): check them before permissions.
-  if (isConflict(body)) return fail(OktaErrorType.OktaConflict, text);
-  const missingScope = status === 403 ? insufficientScope(response.headers) : undefined;
-  if (missingScope !== undefined) {
-    return oktaFailure(
-      OktaErrorType.OktaMissingScopes,
-      `${operation}: the session's token lacks the scope ${missingScope || 'this operation needs'}. ${text}. ` +
-        'Grant it on the Okta app\'s "Okta API Scopes" tab and add it to the connection\'s "scopes", then connect again.',
-      {
-        details: [{ status, errorCode: body?.errorCode, missingScopes: missingScope ? [missingScope] : [] }],
-      },
-    );
-  }
-  if (status === 403) {
-    return fail(
-      OktaErrorType.OktaForbidden,
-      `${text}. The token lacks a scope this operation needs, or the Okta app has no admin role allowing it ` +
-        '(Admin Console: the app\'s "Okta API Scopes" and "Admin roles" tabs).',
-    );
-  }
-  if (status === 404) return fail(OktaErrorType.OktaNotFound, text);
-  if (status === 409) return fail(OktaErrorType.OktaConflict, text);
-  if (status === 400 || status === 422) return fail(OktaErrorType.OktaValidationFailed, text);
-  return fail(OktaErrorType.OktaValidationFailed, `unexpected HTTP ${status}. ${text}`);
-}
-
-/**
- * The scope an `insufficient_scope` challenge names (`WWW-Authenticate: Bearer ..., scope="okta.apps.read",
- * error="insufficient_scope"`, as Okta sends with a 403 E0000006 for a token without the operation's
- * scope): the scope, `''` when the challenge names none, undefined without such a challenge.
- */
-function insufficientScope(headers: Headers): string | undefined {
-  const challenge = headers.get('www-authenticate') ?? '';
-  if (!/error="?insufficient_scope/i.test(challenge)) return undefined;
-  return /(?:^|[\s,])scope="([^"]*)"/i.exec(challenge)?.[1]?.trim() ?? '';
-}
-
-/**
- * Okta codes for "the org's state does not allow this": existing login, wrong lifecycle state, a role
- * already assigned (E0000090).
- */
-const CONFLICT_CODES = new Set(['E0000016', 'E0000038', 'E0000084', 'E0000090', 'E0000112']);
-
-function isConflict(body: OktaErrorBody | undefined): boolean {
-  if (!body?.errorCode) return false;
-  if (CONFLICT_CODES.has(body.errorCode)) return true;
-  return body.errorCode === 'E0000001' && causes(body).some((c) => /already exists/i.test(c));
 }

@@ -1,5 +1,6 @@
 import { OktaErrorType } from '../common/errors.js';
 import { oktaFailure } from './failures.js';
+import { RATE_LIMIT_MARGIN_MS, retryingIn, untilRateLimitReset } from './okta-errors.js';
 
 /**
  * Paces requests from Okta's rate-limit headers, per org and endpoint family, in one worker process.
@@ -8,7 +9,7 @@ import { oktaFailure } from './failures.js';
  * (epoch seconds at which the family's window ends). The pacer keeps, per family, what is left of the
  * window (the last `Remaining`, less the requests sent since) and, once it is spent, holds further requests
  * of that family until the reset, measured against the response's own `Date` as
- * {@link rateLimitResetDelayMs} does, so a skewed worker clock does not matter. When it knows nothing of
+ * {@link untilRateLimitReset} does, so a skewed worker clock does not matter. When it knows nothing of
  * a family's window (at start, and after each reset) it sends one request alone and learns from its answer;
  * so a process alone almost never sees a 429, and processes sharing an org see at most the requests they
  * had in flight when the budget ran out. A hold that would run past the activity's deadline fails the
@@ -28,8 +29,6 @@ export interface RateLimitPacer {
 
 /** Added to a window's reset before a held request goes, so it lands in the next window. */
 export const PACING_MARGIN_MS = 250;
-/** Added to the reset when the attempt is retried by Temporal instead (as after a 429). */
-const RETRY_MARGIN_MS = 1_000;
 
 interface Window {
   /** Whether `remaining` and `resetAt` describe the current window. */
@@ -126,9 +125,8 @@ export function createRateLimitPacer(): RateLimitPacer {
     // An answer from a window already over (after a rollover, until the new window's first answer, the
     // window is known but its reset is not: the old reset marks what is stale).
     if (w.known && (reset < w.reset || (w.resetAt === Infinity && reset <= w.reset))) return;
-    const date = Date.parse(response.headers.get('date') ?? '');
     // `Date` has whole seconds, so the delay is at worst overestimated: the earliest estimate is the best.
-    const resetAt = now + Math.max(0, reset * 1000 - (Number.isFinite(date) ? date : now)) + PACING_MARGIN_MS;
+    const resetAt = now + (untilRateLimitReset(response.headers, now) ?? 0) + PACING_MARGIN_MS;
     const left = (response.status === 429 ? 0 : remaining) - w.inFlight;
     if (!w.known || reset > w.reset || limit !== w.limit) {
       Object.assign(w, { known: true, limit, reset, resetAt, remaining: left, refused: false });
@@ -166,11 +164,12 @@ export function createRateLimitPacer(): RateLimitPacer {
           // After a 429 the window is Okta's to refuse, and past the deadline the attempt cannot wait:
           // fail it now, without calling Okta, and let Temporal retry it at the reset, as after a 429.
           if (w.refused || (deadline !== undefined && now + wait > deadline)) {
-            const delay = wait - PACING_MARGIN_MS + RETRY_MARGIN_MS;
+            // The same delay as after a 429: the reset, plus one second (rateLimitRetryDelayMs).
+            const delay = wait - PACING_MARGIN_MS + RATE_LIMIT_MARGIN_MS;
             throw oktaFailure(
               OktaErrorType.OktaRateLimited,
               `Okta's rate limit for ${family} on ${origin} is spent until its window resets; ` +
-                `retrying in ${Math.ceil(delay / 1000)} s.`,
+                `${retryingIn(delay)}.`,
               { nextRetryDelay: delay },
             );
           }

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { loadConnections } from '../activities/connections.js';
 import { createOktaActivities } from '../activities/create-activities.js';
 import { promoteBuild } from '../client/deployments.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
 import { createOktaWorker } from '../worker/create-worker.js';
 import { parseCodecKeys } from '../worker/keys.js';
 import { benchTemporal, startBenchOrg } from './harness.js';

@@ -5,9 +5,10 @@
  */
 import { findConnection } from '../activities/connect.js';
 import { loadConnections } from '../activities/connections.js';
-import { protectedRequest, requestToken } from '../activities/oauth.js';
+import { requestToken } from '../activities/oauth.js';
+import { protectedRequest } from '../activities/protected-request.js';
 import { parseLinkHeader } from '../activities/okta-client.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
 import { benchTemporal, rssOf, samplePeakRss, startBenchOrg, startBenchWorkers } from './harness.js';
 import { sideBySide, type Measured } from './measure.js';
 import { join } from 'node:path';

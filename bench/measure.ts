@@ -1,5 +1,5 @@
 /** How benchmarks measure and what they report: a candidate beside its baseline, and the ratio. */
-import type { RateLimitFamily } from '../emulator/rate-limits.js';
+import type { RateLimitFamily } from 'temporal-okta-emulator/rate-limits';
 import type { Timeline } from './request-stats.js';
 
 /** One side of a comparison: its median, every sample, and the run's other figures. */

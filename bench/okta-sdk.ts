@@ -9,8 +9,8 @@ import { Agent, type RequestOptions } from 'node:https';
 import { connect } from 'node:tls';
 import okta from '@okta/okta-sdk-nodejs';
 import { toProfile, type NewHire } from '../common/new-hire.js';
-import { orgClient } from '../emulator/org.js';
-import type { TestOrg } from '../emulator/testing.js';
+import { orgClient } from 'temporal-okta-emulator/org';
+import type { TestOrg } from 'temporal-okta-emulator/testing';
 
 /**
  * Sends every TLS connection to the emulator's loopback port while the SDK keeps the org URL (port 443),

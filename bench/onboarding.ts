@@ -12,11 +12,11 @@
  * once, which takes up to a window off. At small scales the windows are 2 s, and the rounding weighs more.
  */
 import { randomBytes } from 'node:crypto';
-import { startOnboarding } from '../client/onboarding.js';
+import { startOnboarding } from '../cli/onboarding.js';
 import { MAX_HIRES_PER_RUN, type NewHire } from '../common/new-hire.js';
-import { EMULATOR_CONNECTIONS } from '../emulator/connections.js';
-import { defaultRateLimitBudgets, type RateLimitFamily } from '../emulator/rate-limits.js';
-import type { TestOrg } from '../emulator/testing.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
+import { defaultRateLimitBudgets, type RateLimitFamily } from 'temporal-okta-emulator/rate-limits';
+import type { TestOrg } from 'temporal-okta-emulator/testing';
 import { startBenchOrg, startBenchWorkers } from './harness.js';
 import { printMeasured, type Chart, type Measured } from './measure.js';
 import { onboardWithOktaSdk } from './okta-sdk.js';

@@ -1,5 +1,5 @@
 /** The figures of a bench run as a Markdown table and an SVG chart (written by hand: no chart library). */
-import type { RateLimitFamily } from '../emulator/rate-limits.js';
+import type { RateLimitFamily } from 'temporal-okta-emulator/rate-limits';
 import type { Chart, Measured, Side } from './measure.js';
 
 const fmt = (n: number) =>

@@ -1,6 +1,6 @@
 /** What a benchmark run asked of the emulated org, read from its request log. */
-import { managementRateLimitFamily, type RateLimitFamily } from '../emulator/rate-limits.js';
-import type { RequestLogEntry } from '../emulator/request-log.js';
+import { managementRateLimitFamily, type RateLimitFamily } from 'temporal-okta-emulator/rate-limits';
+import type { RequestLogEntry } from 'temporal-okta-emulator/request-log';
 
 /** The emulator's rate-limit family of a request path; none for what it does not limit (discovery, keys). */
 export function familyOf(path: string): RateLimitFamily | undefined {

@@ -4,7 +4,7 @@
  * a Markdown table beside it (<time>.md) and, for the onboarding runs, an SVG chart of calls per second per
  * rate-limit family against the budget (<time>.svg).
  *
- *   npm run bench                        all benchmarks at full size (about 15 minutes on a quiet machine)
+ *   npm run bench                        all benchmarks at full size (20 to 25 minutes on a quiet machine)
  *   npm run bench -- codec               only those whose name contains "codec"
  *   npm run bench -- --scale 0.1         every size (hires, children, users, the floor) a tenth
  *   npm run bench -- onboarding --rounds 3 --sdk-concurrency 8,32,128
@@ -21,6 +21,7 @@ import { closeBenchTemporal } from './harness.js';
 import { listingBenchmark } from './listing.js';
 import type { Measured } from './measure.js';
 import { codecBenchmark, tokenCacheBenchmark } from './micro.js';
+import { largestOnboardingBenchmark } from './onboarding-largest.js';
 import { onboardingBenchmarks } from './onboarding.js';
 import { markdownReport, svgChart } from './report.js';
 
@@ -39,6 +40,8 @@ const benchmarks: Record<string, (o: BenchOptions) => Promise<Measured | Measure
   'token-cache': () => tokenCacheBenchmark(),
   onboarding: (o) =>
     onboardingBenchmarks({ scale: o.scale, rounds: o.rounds ?? 1, sdkConcurrency: o.sdkConcurrency }),
+  'largest-run': (o) =>
+    largestOnboardingBenchmark({ scale: o.scale, sdkConcurrency: Math.max(...o.sdkConcurrency) }),
   'fan-out': (o) => fanOutBenchmark({ scale: o.scale, rounds: o.rounds ?? 3 }),
   listing: (o) => listingBenchmark({ scale: o.scale, rounds: o.rounds ?? 2 }),
 };

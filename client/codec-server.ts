@@ -1,21 +1,23 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { AesGcmPayloadCodec } from '../worker/codec.js';
 import { CodecError, CodecErrorCode } from '../worker/keys.js';
 import type { CodecKeyring } from '../worker/keys.js';
+import { createAccessCheck } from './codec-server-auth.js';
+import type { CodecServerAuth } from './codec-server-auth.js';
 
-/** Environment variable with the bearer token the codec server requires. */
-export const CODEC_SERVER_TOKEN_ENV = 'TEMPORAL_OKTA_CODEC_SERVER_TOKEN';
+export { CODEC_SERVER_TOKEN_ENV } from './codec-server-auth.js';
+export type { CodecServerAuth, CodecServerOidcAuth } from './codec-server-auth.js';
 
 /** The origins of a local Temporal Web UI (`temporal server start-dev`). */
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:8233', 'http://127.0.0.1:8233'];
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-const MIN_TOKEN_LENGTH = 16;
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Namespace';
 const ALLOWED_METHODS = 'POST, OPTIONS';
 const ROUTES = ['/encode', '/decode'] as const;
@@ -30,8 +32,10 @@ export interface CodecServerOptions {
   keys: CodecKeyring;
   /** Browser origins allowed to call the server (the Web UI's origin); requests from any other origin get 403. */
   allowedOrigins?: readonly string[];
-  /** The bearer token every encode/decode request must carry (see {@link CODEC_SERVER_TOKEN_ENV}). */
-  token: string;
+  /** Who may encode and decode: the Web UI user's OIDC access token, a static bearer token, or nobody checked on loopback. */
+  auth: CodecServerAuth;
+  /** A certificate and its private key (PEM): the server then speaks HTTPS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Largest accepted request body, in bytes (16 MiB by default). */
   maxBodyBytes?: number;
   /** Where unexpected errors are reported; `console` by default. Never receives key material or payloads. */
@@ -39,7 +43,7 @@ export interface CodecServerOptions {
 }
 
 export interface CodecServer {
-  /** The server's base URL, e.g. `http://127.0.0.1:8888`: enter it as the codec endpoint in the Web UI. */
+  /** The server's base URL, e.g. `http://127.0.0.1:8888`: the Web UI's codec endpoint. */
   readonly url: string;
   /** Stops accepting requests and closes open connections. */
   close(): Promise<void>;
@@ -89,8 +93,11 @@ class HttpError extends Error {
   }
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+/** Whether `host` is an address only this machine reaches. */
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
 }
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -133,13 +140,20 @@ function parseBody(raw: Buffer): JSONPayload[] {
  * `{ payloads: [...] }` (protobuf JSON, base64 `data` and metadata values) and run them through the same
  * {@link AesGcmPayloadCodec} as the workers.
  *
- * Every encode/decode request must carry `Authorization: Bearer <token>` (401 otherwise; in the Web UI, turn
- * on "Pass access token" or put the server behind a proxy that adds it). Browser requests are only answered
- * for `allowedOrigins` (403 otherwise), with CORS headers that allow credentials. Responses are never cached.
+ * Who may call it is {@link CodecServerOptions.auth}: in production the Web UI user's OIDC access token
+ * (the UI's "pass access token"), verified against the issuer's keys, the audience and the allowed users or
+ * groups (401 for a missing or invalid token, 403 for a user who is not allowed). Browser requests are only
+ * answered for `allowedOrigins` (403 otherwise), with CORS headers. Responses are never cached. Tokens are
+ * never logged.
  *
  * @example
- * const server = await startCodecServer({ keys, token: process.env.TEMPORAL_OKTA_CODEC_SERVER_TOKEN! });
- * console.log(`Codec server: ${server.url}`);
+ * const server = await startCodecServer({
+ *   keys,
+ *   host: '0.0.0.0',
+ *   tls: { cert, key },
+ *   allowedOrigins: ['https://temporal.companyabc.com'],
+ *   auth: { kind: 'oidc', issuer: 'https://companyabc.okta.com/oauth2/default', audience: 'api://temporal-ui', allowedGroups: ['temporal-admins'] },
+ * });
  */
 export async function startCodecServer(options: CodecServerOptions): Promise<CodecServer> {
   const {
@@ -147,25 +161,19 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     host = '127.0.0.1',
     keys,
     allowedOrigins = DEFAULT_ALLOWED_ORIGINS,
-    token,
+    auth,
+    tls,
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     logger = console,
   } = options;
-  if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) {
+  if (auth.kind === 'none' && !isLoopback(host)) {
     throw new Error(
-      `The codec server needs a bearer token of at least ${MIN_TOKEN_LENGTH} characters; set ${CODEC_SERVER_TOKEN_ENV} ` +
-        '(for example to the output of `openssl rand -base64 32`).',
+      `A codec server without authentication listens on a loopback address only, not ${host}: give it an OIDC issuer (or a token).`,
     );
   }
+  const checkAccess = await createAccessCheck(auth);
   const codec = new AesGcmPayloadCodec(keys);
-  const expectedTokenDigest = digest(token);
   const origins = new Set(allowedOrigins);
-
-  function isAuthorised(req: IncomingMessage): boolean {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    // Compare digests: constant time, whatever the length of the presented token.
-    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expectedTokenDigest);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
@@ -190,10 +198,13 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       return;
     }
     if (req.method !== 'POST') throw new HttpError(405, `Use POST ${path}.`, { Allow: ALLOWED_METHODS });
-    if (!isAuthorised(req)) {
-      throw new HttpError(401, 'Missing or wrong bearer token.', {
-        'WWW-Authenticate': 'Bearer realm="codec-server"',
-      });
+    const access = await checkAccess(req.headers.authorization);
+    if (!access.allowed) {
+      throw new HttpError(
+        access.status,
+        access.reason,
+        access.challenge ? { 'WWW-Authenticate': access.challenge } : {},
+      );
     }
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
@@ -213,7 +224,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
     sendJson(res, 200, { payloads: result.map(toJSON) });
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('Vary', 'Origin');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -230,7 +241,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       );
       sendJson(res, 500, { error: 'Internal error in the codec server.' });
     });
-  });
+  };
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -242,7 +254,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

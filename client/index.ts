@@ -1,5 +1,10 @@
 export { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS, startCodecServer } from './codec-server.js';
-export type { CodecServer, CodecServerOptions } from './codec-server.js';
+export type {
+  CodecServer,
+  CodecServerAuth,
+  CodecServerOidcAuth,
+  CodecServerOptions,
+} from './codec-server.js';
 export * from './deployments.js';
 export {
   createEventHookReceiver,

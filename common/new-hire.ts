@@ -47,14 +47,21 @@ export const NewHireSchema = z.strictObject({
 export type NewHire = z.infer<typeof NewHireSchema>;
 export type NewHireInput = z.input<typeof NewHireSchema>;
 
-/** The most hires one onboarding workflow takes: its progress (per-hire status) lives in workflow state. */
-export const MAX_HIRES_PER_RUN = 500;
+/** The most hires one onboarding run takes. */
+export const MAX_HIRES_PER_RUN = 10_000;
+
+/**
+ * The most hires in one payload: the workflow's input, each `addHires` signal, each batch child's input. A
+ * run of more hires takes them in batches of at most this size, each in its own child workflow, so that no
+ * payload and no history comes near Temporal's limits (2 MB a payload; 50 MB and 51,200 events a history).
+ */
+export const MAX_HIRES_PER_BATCH = 500;
 
 /** A list of new hires: at least one, each login once. */
 export const NewHiresSchema = z
   .array(NewHireSchema, { error: 'must be a list of new hires' })
   .min(1, 'must list at least one new hire')
-  .max(MAX_HIRES_PER_RUN, `must list at most ${MAX_HIRES_PER_RUN} new hires; split the file`)
+  .max(MAX_HIRES_PER_RUN, `must list at most ${MAX_HIRES_PER_RUN} new hires in one run; split the file`)
   .superRefine((hires, ctx) => {
     const seen = new Map<string, number>();
     hires.forEach((hire, index) => {
@@ -109,15 +116,31 @@ export const OnboardingActivityOptionsSchema = z.strictObject({
 });
 export type OnboardingActivityOptions = z.infer<typeof OnboardingActivityOptionsSchema>;
 
-/** The second argument of `provisionNewHire`: what the parent passes on besides the hire. */
+/** A group's id as onboarding passes it on: `00g...`. */
+const GroupIdSchema = z.string().trim().min(1, "must be a group's id (00g...)");
+
+/**
+ * The second argument of `provisionNewHire`: what the parent passes on besides the hire. `groupIds` are
+ * the ids of the hire's groups, in the order of its `groups`, resolved once per run by the parent; without
+ * them the child finds (or creates) each group by name itself.
+ */
 export const ProvisionOptionsSchema = z.strictObject({
   activityOptions: OnboardingActivityOptionsSchema.optional(),
+  groupIds: z.array(GroupIdSchema).max(50).optional(),
 });
 export type ProvisionOptions = z.infer<typeof ProvisionOptionsSchema>;
 
+/** The hires of one payload: at most {@link MAX_HIRES_PER_BATCH}. */
+export const NewHiresBatchSchema = NewHiresSchema.refine((hires) => hires.length <= MAX_HIRES_PER_BATCH, {
+  error: `must list at most ${MAX_HIRES_PER_BATCH} new hires in one payload: send the rest with the addHires signal (startOnboarding does)`,
+});
+
 /** Input of the `onboardNewHires` workflow. */
 export const OnboardingInputSchema = z.strictObject({
-  hires: NewHiresSchema,
+  /** The hires, or the first batch of them when `total` is larger (the rest come by `addHires` signals). */
+  hires: NewHiresBatchSchema,
+  /** How many hires the run takes in all, when more than `hires` (at most 10,000); default: `hires` alone. */
+  total: z.number().int().min(1).max(MAX_HIRES_PER_RUN).optional(),
   /** The Okta org domain, e.g. `companyabc.okta.com`. */
   domain: z.string({ error: 'must be the Okta org domain' }).trim().min(1, 'must be the Okta org domain'),
   /** The OAuth 2.0 connection configured on the workers. */
@@ -131,6 +154,29 @@ export const OnboardingInputSchema = z.strictObject({
   activityOptions: OnboardingActivityOptionsSchema.optional(),
 });
 export type OnboardingInput = z.input<typeof OnboardingInputSchema>;
+
+/**
+ * The `addHires` signal's argument: a further batch of a run started with `total`. `batch` numbers the
+ * batches the client sends after the input's (1, 2, ...): a batch delivered twice is taken once.
+ */
+export const AddHiresSchema = z.strictObject({
+  batch: z.number().int().min(1),
+  hires: NewHiresBatchSchema,
+});
+export type AddHires = z.input<typeof AddHiresSchema>;
+
+/** The name of the signal that brings a run started with `total` its further batches of hires. */
+export const ONBOARDING_ADD_HIRES_SIGNAL = 'addHires';
+
+/** Input of `onboardNewHiresBatch`, the child workflow of one batch of a large run. */
+export const OnboardingBatchInputSchema = z.strictObject({
+  hires: NewHiresBatchSchema,
+  concurrency: OnboardingInputSchema.shape.concurrency,
+  activityOptions: OnboardingActivityOptionsSchema.optional(),
+  /** Ids of groups earlier batches resolved, by lower-cased name. */
+  groupIds: z.record(z.string(), GroupIdSchema).default({}),
+});
+export type OnboardingBatchInput = z.input<typeof OnboardingBatchInputSchema>;
 
 /** Where one hire stands in an onboarding run. */
 export const HireStatus = {
@@ -162,7 +208,12 @@ export interface HireProgress {
   error?: string;
 }
 
-/** The `progress` query's answer, and the onboarding workflow's result once `finished`. */
+/**
+ * The `progress` query's answer, and the onboarding workflow's result once `finished`. A run of at most
+ * {@link MAX_HIRES_PER_BATCH} hires has every hire's line in `hires`. A run in batches counts its hires
+ * (`created`, `alreadyProvisioned`, `batches`) and has in `hires` only the lines of the hires that failed
+ * (the first {@link MAX_HIRES_PER_BATCH} of them; `failed` counts them all).
+ */
 export interface OnboardingProgress {
   total: number;
   /** Hires whose child workflow completed (created or already provisioned). */
@@ -170,6 +221,23 @@ export interface OnboardingProgress {
   failed: number;
   finished: boolean;
   hires: HireProgress[];
+  /** Of `done`, created by this run (set for a run in batches). */
+  created?: number;
+  /** Of `done`, provisioned before this run (set for a run in batches). */
+  alreadyProvisioned?: number;
+  /** Batches finished and in all (set for a run in batches). */
+  batches?: { done: number; total: number };
+}
+
+/** What one batch child (`onboardNewHiresBatch`) reports to its parent. */
+export interface OnboardingBatchReport {
+  created: number;
+  alreadyProvisioned: number;
+  failed: number;
+  /** The lines of the hires that failed. */
+  failures: HireProgress[];
+  /** Group ids by lower-cased name: those the batch was given and those it resolved, for the next batch. */
+  groupIds: Record<string, string>;
 }
 
 /** The name of the onboarding workflow's progress query. */

@@ -14,3 +14,9 @@ export function rootMessage(err: unknown): string {
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
   return current instanceof Error ? current.message : String(current);
 }
+
+/** The details of the Okta failure behind an action's or a child's failure (none: an empty list). */
+export function oktaErrorDetails(err: unknown): unknown[] {
+  const cause = err instanceof ActivityFailure || err instanceof ChildWorkflowFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.details ?? []) : [];
+}

@@ -3,7 +3,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ListResult, OktaApp, OktaAppLink, OktaAppUser, Page } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
-import { seededAppId } from '../../emulator/store.js';
+import { seededAppId } from 'temporal-okta-emulator/store';
 import { activityFailureOf, startActionsHarness, type ActionsHarness } from './harness.js';
 
 let h: ActionsHarness;

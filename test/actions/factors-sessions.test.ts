@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OktaFactor } from '../../common/actions.js';
 import type { OktaUser } from '../../common/contract.js';
-import { seededSessionId } from '../../emulator/store.js';
+import { seededSessionId } from 'temporal-okta-emulator/store';
 import { activityFailureOf, startActionsHarness, type ActionsHarness } from './harness.js';
 
 let h: ActionsHarness;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OktaSession } from '../../common/session.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
-import { seededAppId } from '../../emulator/store.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
+import { seededAppId } from 'temporal-okta-emulator/store';
 import { activityFailureOf, startActionsHarness, type ActionsHarness } from './harness.js';
 import { act, connectVariableTo } from './workflows.js';
 

@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConnections, type Connection, type OAuthConnection } from '../../activities/connections.js';
+import { discoverOrg } from '../../activities/oauth-configuration.js';
 import {
   assertRequiredScopes,
-  discoverOrg,
   finishAuthorization,
-  protectedRequest,
   requestToken,
-  revokeAccessToken,
   startAuthorization,
 } from '../../activities/oauth.js';
+import { protectedRequest } from '../../activities/protected-request.js';
+import { revokeAccessToken } from '../../activities/token-revocation.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from '../../emulator/index.js';
+import { authorizeWithScriptedAdmin, orgClient, startTestOrg, type TestOrg } from 'temporal-okta-emulator';
 
 let t: TestOrg;
 let dir: string;

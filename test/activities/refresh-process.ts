@@ -8,7 +8,8 @@
  */
 import { createInterface } from 'node:readline';
 import { loadConnections, type OAuthConnection } from '../../activities/connections.js';
-import { discoverOrg, requestToken } from '../../activities/oauth.js';
+import { discoverOrg } from '../../activities/oauth-configuration.js';
+import { requestToken } from '../../activities/oauth.js';
 
 const [file, name, count] = process.argv.slice(2);
 if (!file || !name || !count) throw new Error('usage: refresh-process.ts CONNECTIONS_FILE NAME COUNT');

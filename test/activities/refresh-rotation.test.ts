@@ -11,7 +11,7 @@ import {
 import { requestToken } from '../../activities/oauth.js';
 import { fileRefreshTokenStore, type RefreshTokenStore } from '../../activities/refresh-token-store.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
 import { rejectionOf, startConnectTestOrg, type ConnectTestOrg } from '../connect/org.js';
 
 /**

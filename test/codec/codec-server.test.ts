@@ -16,7 +16,11 @@ const codec = new AesGcmPayloadCodec(keys);
 let server: CodecServer;
 
 beforeAll(async () => {
-  server = await startCodecServer({ keys, token, logger: { error: () => undefined } });
+  server = await startCodecServer({
+    keys,
+    auth: { kind: 'token', token },
+    logger: { error: () => undefined },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -150,7 +154,7 @@ describe('codec server', () => {
   it('refuses a body over the size limit with 413', async () => {
     const small = await startCodecServer({
       keys,
-      token,
+      auth: { kind: 'token', token },
       maxBodyBytes: 1024,
       logger: { error: () => undefined },
     });
@@ -182,8 +186,49 @@ describe('codec server', () => {
   });
 
   it('refuses to start without a token long enough to resist guessing', async () => {
-    await expect(startCodecServer({ keys, token: 'short' })).rejects.toThrow(
+    await expect(startCodecServer({ keys, auth: { kind: 'token', token: 'short' } })).rejects.toThrow(
       'TEMPORAL_OKTA_CODEC_SERVER_TOKEN',
+    );
+  });
+});
+
+describe('codec server without authentication (the demo: a dev server UI with no sign-in, on loopback)', () => {
+  it("decodes for the dev UI's origin without any token", async () => {
+    const open = await startCodecServer({ keys, auth: { kind: 'none' }, allowedOrigins: [UI_ORIGIN] });
+    try {
+      const response = await fetch(`${open.url}/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: UI_ORIGIN },
+        body: JSON.stringify({ payloads: [await encryptedProfileAsJson()] }),
+      });
+
+      expect(response.status).toBe(200);
+      const { payloads } = (await response.json()) as { payloads: WirePayload[] };
+      expect(defaultPayloadConverter.fromPayload(fromWire(payloads[0]!))).toEqual(profile);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('still refuses a browser request from another origin with 403', async () => {
+    const open = await startCodecServer({ keys, auth: { kind: 'none' }, allowedOrigins: [UI_ORIGIN] });
+    try {
+      const response = await fetch(`${open.url}/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:3000' },
+        body: JSON.stringify({ payloads: [await encryptedProfileAsJson()] }),
+      });
+
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain(profile.login);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('refuses to start on an address other machines reach', async () => {
+    await expect(startCodecServer({ keys, auth: { kind: 'none' }, host: '0.0.0.0' })).rejects.toThrow(
+      'listens on a loopback address only, not 0.0.0.0',
     );
   });
 });

@@ -28,7 +28,11 @@ let codecServer: CodecServer;
 
 beforeAll(async () => {
   env = await connectToDevServer();
-  codecServer = await startCodecServer({ keys, token, logger: { error: () => undefined } });
+  codecServer = await startCodecServer({
+    keys,
+    auth: { kind: 'token', token },
+    logger: { error: () => undefined },
+  });
 });
 afterAll(async () => {
   await codecServer?.close();

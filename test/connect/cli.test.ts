@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerConnectionsCommands } from '../../client/connections-cli.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
-import { authorizeWithScriptedAdmin } from '../../emulator/testing.js';
+import { registerConnectionsCommands } from '../../cli/connections-cli.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
+import { authorizeWithScriptedAdmin } from 'temporal-okta-emulator/testing';
 import { rejectionOf, startConnectTestOrg, type ConnectTestOrg } from './org.js';
 
 /**

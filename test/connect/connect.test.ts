@@ -6,7 +6,7 @@ import { createOktaActivities } from '../../activities/create-activities.js';
 import { createTokenCache, type TokenCache } from '../../activities/token-cache.js';
 import type { ConnectInput } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
 import { EXTRA_CONNECTIONS, rejectionOf, startConnectTestOrg, type ConnectTestOrg } from './org.js';
 import { testSessionKeys } from '../helpers/session-keys.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEventHookConfig } from '../../client/event-hook-config.js';
+import { loadEventHookConfig } from '../../cli/event-hook-config.js';
 import { eventWorkflowId } from '../../client/event-hooks.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { generateCodecKey } from '../../worker/keys.js';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConnections, type Connections, type OAuthConnection } from '../../activities/connections.js';
 import { finishAuthorization, startAuthorization } from '../../activities/oauth.js';
-import { writeEmulatorConnections } from '../../emulator/connections.js';
-import type { EmulatorOptions } from '../../emulator/server.js';
-import { orgClient } from '../../emulator/org.js';
-import { authorizeWithScriptedAdmin, startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import type { EmulatorOptions } from 'temporal-okta-emulator/server';
+import { orgClient } from 'temporal-okta-emulator/org';
+import { authorizeWithScriptedAdmin, startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 
 /** Connections of the emulated org beyond the six `writeEmulatorConnections` writes. */
 export const EXTRA_CONNECTIONS = {

@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime, Worker, type Logger } from '@temporalio/worker'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import { OktaErrorType } from '../../common/errors.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
 import { SESSION_INTERCEPTORS_MODULE } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { activityFailureOf, historiesText, startedAttempts, textsOf } from './history.js';

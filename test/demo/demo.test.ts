@@ -8,12 +8,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFetch, type Fetch } from '../../activities/transport.js';
 import { startCodecServer, type CodecServer } from '../../client/codec-server.js';
-import { runDemo, type DemoResult } from '../../client/demo.js';
-import { DEMO_LEAVERS, sampleNewHiresFile } from '../../client/demo-config.js';
+import { runDemo, type DemoResult } from '../../cli/demo.js';
+import { DEMO_LEAVERS, sampleNewHiresFile } from '../../cli/demo-config.js';
 import { provisionWorkflowId, type NewHire } from '../../common/new-hire.js';
 import { offboardWorkflowId } from '../../common/offboarding.js';
-import { orgTransport, readOrg, type OrgDescription } from '../../emulator/org.js';
-import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
+import { orgTransport, readOrg, type OrgDescription } from 'temporal-okta-emulator/org';
+import { startEmulator, type RunningEmulator } from 'temporal-okta-emulator/server';
 import { ENCRYPTED_ENCODING } from '../../worker/codec.js';
 import { readCodecKeyFile } from '../../worker/keys.js';
 import { fromWire, payloadContains, toWire, type WirePayload } from '../codec/helpers.js';
@@ -232,7 +232,11 @@ describe("the demo's payload encryption", () => {
     input = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!
       .workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     const keys = await readCodecKeyFile(join(stateDir, 'codec-keys.json'));
-    codecServer = await startCodecServer({ keys, token, logger: { error: () => undefined } });
+    codecServer = await startCodecServer({
+      keys,
+      auth: { kind: 'token', token },
+      logger: { error: () => undefined },
+    });
   });
   afterAll(async () => {
     await codecServer?.close();

@@ -11,8 +11,8 @@ import { createEventHookReceiver, eventWorkflowId } from '../../client/event-hoo
 import type { OktaLogEvent } from '../../common/actions.js';
 import { OktaErrorType } from '../../common/errors.js';
 import type { OffboardingProgress, OffboardUserResult } from '../../common/offboarding.js';
-import { seededAppId, seededSessionId } from '../../emulator/store.js';
-import { emulatorControls } from '../../emulator/testing.js';
+import { seededAppId, seededSessionId } from 'temporal-okta-emulator/store';
+import { emulatorControls } from 'temporal-okta-emulator/testing';
 import { newProfile } from '../actions/harness.js';
 import { startOffboardingHarness, type OffboardingHarness } from './offboarding-harness.js';
 

@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleNewHiresFile } from '../../client/demo-config.js';
-import { InputError, loadNewHires, renderOnboardingReport, workflowUrl } from '../../client/onboarding.js';
-import { createProgressDisplay } from '../../client/progress.js';
+import { sampleNewHiresFile } from '../../cli/demo-config.js';
+import { InputError, loadNewHires, renderOnboardingReport, workflowUrl } from '../../cli/onboarding.js';
+import { createProgressDisplay } from '../../cli/progress.js';
 import { provisionWorkflowId, type OnboardingProgress } from '../../common/new-hire.js';
-import { generateSeed, SEED_EMAIL_DOMAIN } from '../../emulator/seed.js';
+import { generateSeed, SEED_EMAIL_DOMAIN } from 'temporal-okta-emulator/seed';
 
 let dir: string;
 beforeAll(async () => {

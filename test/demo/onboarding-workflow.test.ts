@@ -8,7 +8,7 @@ import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
 import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../../common/errors.js';
 import { provisionWorkflowId } from '../../common/new-hire.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
 import { createOktaWorker } from '../../worker/create-worker.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import { testSessionKeys } from '../helpers/session-keys.js';
@@ -143,13 +143,12 @@ describe('the onboarding workflows with activity options in their input', () => 
       ...(await scheduledActivities(workflowId)),
       ...(await scheduledActivities(provisionWorkflowId(hire.login))),
     ];
+    // The parent connects and resolves the group; the child creates the user in it in one call.
     expect(scheduled.map((a) => a.activity)).toEqual([
       'oktaConnect',
-      'oktaUsersList',
-      'oktaUsersCreate',
       'oktaGroupsList',
       'oktaGroupsCreate',
-      'oktaGroupsAddUser',
+      'oktaUsersCreate',
     ]);
     for (const activity of scheduled) {
       expect(activity, activity.activity).toMatchObject({
@@ -173,5 +172,51 @@ describe('the onboarding workflows with activity options in their input', () => 
     expect(cause.type).toBe(OktaErrorType.OktaInvalidInput);
     expect(cause.message).toContain('activityOptions.startToCloseTimeout: must be a duration');
     expect(taskFailed).toBe(false);
+  });
+});
+
+/** A Management API call with the org's SSWS token, outside any workflow. */
+async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await org.test.fetch(`https://${org.test.org.domain}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `SSWS ${org.test.org.apiToken}`,
+      accept: 'application/json',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  expect(res.ok, `${init.method ?? 'GET'} ${path}: HTTP ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+describe('the onboarding workflows on an org that already holds the login', () => {
+  it('report a hire whose user was edited in Okta since as already provisioned, and put that user in its groups', async () => {
+    const hire = {
+      login: `edited.${taskQueue}@example.com`,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      department: 'Engineering',
+      title: 'Engineer',
+      groups: ['Onboarding Edited'],
+    };
+    const existing = await api<{ id: string }>('/api/v1/users?activate=false', {
+      method: 'POST',
+      body: { profile: { login: hire.login, email: hire.login, firstName: 'Augusta', lastName: 'King' } },
+    });
+
+    const result = await client.workflow.execute('onboardNewHires', {
+      args: [{ hires: [hire], domain: org.test.org.domain, connection: EMULATOR_CONNECTIONS.service }],
+      taskQueue,
+      workflowId: `${taskQueue}-edited`,
+    });
+
+    expect(result).toMatchObject({
+      done: 1,
+      failed: 0,
+      hires: [{ login: hire.login, status: 'alreadyProvisioned', userId: existing.id }],
+    });
+    const groups = await api<{ profile: { name: string } }[]>(`/api/v1/users/${existing.id}/groups`);
+    expect(groups.map((g) => g.profile.name)).toContain('Onboarding Edited');
   });
 });

@@ -1,9 +1,9 @@
 import { importJWK } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WRONG_AUDIENCE_DESCRIPTION } from '../../emulator/auth/provider.js';
-import { orgClient, type OrgClient } from '../../emulator/org.js';
-import { authorizeWithScriptedAdmin, startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { WRONG_AUDIENCE_DESCRIPTION } from 'temporal-okta-emulator/auth/provider';
+import { orgClient, type OrgClient } from 'temporal-okta-emulator/org';
+import { authorizeWithScriptedAdmin, startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 
 let t: TestOrg;
 const issuer = new URL('https://companyabc.okta.com');

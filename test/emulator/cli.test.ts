@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerConnectionsCommands } from '../../client/connections-cli.js';
-import { EMULATOR_CONNECTIONS } from '../../emulator/connections.js';
-import { readOrg, type OrgDescription } from '../../emulator/org.js';
+import { registerConnectionsCommands } from '../../cli/connections-cli.js';
+import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
+import { readOrg, type OrgDescription } from 'temporal-okta-emulator/org';
 import { isListening } from '../../scripts/ports.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orgClient } from '../../emulator/org.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { orgClient } from 'temporal-okta-emulator/org';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import { OAUTH_SPEC, openApiValidator, type OpenApiValidator } from '../helpers/openapi.js';
 import { assertionFields, ORG } from './org-tokens.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationScopes } from '../../emulator/management/index.js';
-import { seededSessionId } from '../../emulator/store.js';
+import { operationScopes } from 'temporal-okta-emulator/management/index';
+import { seededSessionId } from 'temporal-okta-emulator/store';
 import { MANAGEMENT_SPEC, OAUTH_SPEC, openApiValidator, type OpenApiValidator } from '../helpers/openapi.js';
 import { TOKENS, newUser, startHarness, type ApiResponse, type Harness } from './management-harness.js';
 

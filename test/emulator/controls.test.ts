@@ -1,9 +1,9 @@
 import { importJWK } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { orgClient } from '../../emulator/org.js';
-import { defaultRateLimitBudgets } from '../../emulator/rate-limits.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { orgClient } from 'temporal-okta-emulator/org';
+import { defaultRateLimitBudgets } from 'temporal-okta-emulator/rate-limits';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 
 let t: TestOrg;
 const origin = 'https://companyabc.okta.com';

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { USE_DPOP_NONCE_DESCRIPTION } from '../../emulator/auth/provider.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { USE_DPOP_NONCE_DESCRIPTION } from 'temporal-okta-emulator/auth/provider';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import { MANAGEMENT_SPEC, OAUTH_SPEC, openApiValidator } from '../helpers/openapi.js';
 import { assertionFields, ORG, serviceConfig } from './org-tokens.js';
 

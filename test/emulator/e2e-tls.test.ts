@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import { MANAGEMENT_SPEC, openApiValidator, type OpenApiValidator } from '../helpers/openapi.js';
 import { ORG, serviceConfig, serviceToken } from './org-tokens.js';
 

@@ -1,11 +1,15 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Authenticate } from '../../emulator/auth/authenticate.js';
-import { createManagementApi, type ManagementBehaviour } from '../../emulator/management/index.js';
-import { createRateLimiter, type RateLimitFamily, type RateLimiter } from '../../emulator/rate-limits.js';
-import { openStore, type OrgStore } from '../../emulator/store.js';
-import { EventHooks } from '../../emulator/event-hooks.js';
-import { SystemLog } from '../../emulator/system-log.js';
+import type { Authenticate } from 'temporal-okta-emulator/auth/authenticate';
+import { createManagementApi, type ManagementBehaviour } from 'temporal-okta-emulator/management/index';
+import {
+  createRateLimiter,
+  type RateLimitFamily,
+  type RateLimiter,
+} from 'temporal-okta-emulator/rate-limits';
+import { openStore, type OrgStore } from 'temporal-okta-emulator/store';
+import { EventHooks } from 'temporal-okta-emulator/event-hooks';
+import { SystemLog } from 'temporal-okta-emulator/system-log';
 
 /** The org domain the harness sends as `Host`, so links must be built from it. */
 export const ORG_HOST = 'companyabc.okta.com';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED_USERS, generateSeed } from '../../emulator/seed.js';
+import { DEFAULT_SEED_USERS, generateSeed } from 'temporal-okta-emulator/seed';
 import { ORG_ORIGIN, newUser, nextLink, selfLink, startHarness, type Harness } from './management-harness.js';
 
 type Item = { id: string; status: string; profile: Record<string, string> };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserStatus } from '../../emulator/store.js';
+import type { UserStatus } from 'temporal-okta-emulator/store';
 import { ORG_ORIGIN, TOKENS, newUser, startHarness, type Harness } from './management-harness.js';
 
 type UserBody = {

@@ -1,8 +1,8 @@
 import okta from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fetch } from '../../activities/transport.js';
-import { orgClient } from '../../emulator/org.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { orgClient } from 'temporal-okta-emulator/org';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import { ORG } from './org-tokens.js';
 
 /**

@@ -1,7 +1,7 @@
 import { importJWK, SignJWT } from 'jose';
 import * as client from 'openid-client';
-import { orgClient } from '../../emulator/org.js';
-import type { TestOrg } from '../../emulator/testing.js';
+import { orgClient } from 'temporal-okta-emulator/org';
+import type { TestOrg } from 'temporal-okta-emulator/testing';
 
 /** Endpoints of the emulated org authorization server, by their public URLs. */
 export const ORG = {

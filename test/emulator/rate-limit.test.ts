@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../emulator/rate-limits.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { createRateLimiter } from 'temporal-okta-emulator/rate-limits';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import { startHarness, type Harness } from './management-harness.js';
 
 describe('the rate limiter', () => {

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import nodeTls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFetch } from '../../activities/transport.js';
-import { ensureTls, type EmulatorTls } from '../../emulator/tls.js';
+import { ensureTls, type EmulatorTls } from 'temporal-okta-emulator/tls';
 
 const domain = 'companyabc.okta.com';
 let stateDir: string;

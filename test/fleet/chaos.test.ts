@@ -8,17 +8,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseLinkHeader } from '../../activities/okta-client.js';
 import { promoteBuild } from '../../client/deployments.js';
-import { startOnboarding } from '../../client/onboarding.js';
+import { startOnboarding } from '../../cli/onboarding.js';
 import {
   ONBOARDING_PROGRESS_QUERY,
   provisionWorkflowId,
   type NewHire,
   type OnboardingProgress,
 } from '../../common/new-hire.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
-import type { FaultSpecInput } from '../../emulator/faults.js';
-import type { RequestLogEntry } from '../../emulator/request-log.js';
-import { startTestOrg, type TestOrg } from '../../emulator/testing.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import type { FaultSpecInput } from 'temporal-okta-emulator/faults';
+import type { RequestLogEntry } from 'temporal-okta-emulator/request-log';
+import { startTestOrg, type TestOrg } from 'temporal-okta-emulator/testing';
 import type { onboardNewHires } from '../../workflows/onboarding.js';
 import { bundleOktaWorkflows } from '../../worker/create-worker.js';
 import { createDataConverter } from '../../worker/data-converter.js';

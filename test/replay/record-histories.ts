@@ -25,8 +25,8 @@ import { loadConnections } from '../../activities/connections.js';
 import { createOktaActivities } from '../../activities/create-activities.js';
 import { promoteBuild } from '../../client/deployments.js';
 import { provisionWorkflowId } from '../../common/new-hire.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../../emulator/connections.js';
-import { startTestOrg } from '../../emulator/testing.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import { startTestOrg } from 'temporal-okta-emulator/testing';
 import { packageRoot, packageVersion } from '../../worker/build-id.js';
 import { createOktaWorker } from '../../worker/create-worker.js';
 import { createDataConverter } from '../../worker/data-converter.js';
@@ -92,6 +92,33 @@ const HIRES = [
     lastName: 'Lovelace',
     department: 'Research',
     title: 'Analyst',
+  },
+];
+
+/** A run in batches: two hires in the input, the third by an addHires signal; each batch a child. */
+const BATCH_HIRES = [
+  {
+    login: 'katherine.johnson@example.com',
+    firstName: 'Katherine',
+    lastName: 'Johnson',
+    department: 'Research',
+    title: 'Mathematician',
+    groups: ['Replay Hires'],
+  },
+  {
+    login: 'edsger.dijkstra@example.com',
+    firstName: 'Edsger',
+    lastName: 'Dijkstra',
+    department: 'Engineering',
+    title: 'Engineer',
+  },
+  {
+    login: 'barbara.liskov@example.com',
+    firstName: 'Barbara',
+    lastName: 'Liskov',
+    department: 'Engineering',
+    title: 'Engineer',
+    groups: ['Replay Hires', 'Replay Batches'],
   },
 ];
 
@@ -172,6 +199,7 @@ async function main(): Promise<void> {
       args: A,
       family: { role: string; workflowId: string; scenario: string }[] = [],
       override?: ReturnType<typeof pinnedTo>,
+      afterStart?: (handle: WorkflowHandle) => Promise<void>,
     ): Promise<string> {
       const workflowId = `replay-${name}`;
       const handle = await client.workflow.start(workflow, {
@@ -181,6 +209,7 @@ async function main(): Promise<void> {
         workflowExecutionTimeout: '2 minutes',
         ...(override ? { versioningOverride: override } : {}),
       });
+      await afterStart?.(handle);
       const outcome = await outcomeOf(handle);
       const { runId } = await handle.describe();
       if (runId !== handle.firstExecutionRunId) {
@@ -294,6 +323,34 @@ async function main(): Promise<void> {
         workflowId: provisionWorkflowId(hire.login),
         scenario: `provisionNewHire for hire ${i + 1} (${hire.groups?.length ?? 0} groups)`,
       })),
+    );
+    await run(
+      'onboarding-batches',
+      'The onboarding sample in batches: two hires in the input (total 3), the third by an addHires signal',
+      W.onboardNewHires,
+      [
+        {
+          hires: BATCH_HIRES.slice(0, 2),
+          total: BATCH_HIRES.length,
+          domain: t.org.domain,
+          connection: EMULATOR_CONNECTIONS.service,
+          concurrency: 2,
+        },
+      ],
+      [
+        ...[0, 1].map((batch) => ({
+          role: `batch-${batch}`,
+          workflowId: `replay-onboarding-batches-batch-${batch}`,
+          scenario: `onboardNewHiresBatch ${batch}`,
+        })),
+        ...BATCH_HIRES.map((hire, i) => ({
+          role: `provision-${i + 1}`,
+          workflowId: provisionWorkflowId(hire.login),
+          scenario: `provisionNewHire for batch hire ${i + 1} (${hire.groups?.length ?? 0} groups)`,
+        })),
+      ],
+      undefined,
+      (handle) => handle.signal(W.addHiresSignal, { batch: 1, hires: BATCH_HIRES.slice(2) }),
     );
 
     // A session made by another build: connect on OTHER_BUILD, then hand the value to a child on BUILD.

@@ -91,14 +91,17 @@ describe('recorded histories on the current workflow code', () => {
 });
 
 describe('the replay check', () => {
-  it('fails the provisionNewHire history of a hire with groups on a copy of the workflow that looks the groups up first, naming the workflow and the event', async () => {
+  it('fails the provisionNewHire histories whose commands a copy of the workflow that looks the groups up first changes, naming the workflow and the event', async () => {
     const replayed = await replay(keys, './reordered-workflows.ts', recorded);
 
     const failed = replayed.filter((r) => r.error);
-    const hasGroups = (r: Recorded) =>
-      r.workflowType === 'provisionNewHire' && /\([1-9]\d* groups?\)/.test(r.scenario);
+    // 0.1.0's child read the user first, then its groups: the copy differs where the hire has groups. The
+    // unreleased child creates the user first (no read): the copy differs for every hire.
+    const changed = (r: Recorded) =>
+      r.workflowType === 'provisionNewHire' &&
+      (r.folder === UNRELEASED || /\([1-9]\d* groups?\)/.test(r.scenario));
     expect(failed.map((r) => `${r.folder}/${r.file}`)).toEqual(
-      recorded.filter(hasGroups).map((r) => `${r.folder}/${r.file}`),
+      recorded.filter(changed).map((r) => `${r.folder}/${r.file}`),
     );
     expect(failed.length).toBeGreaterThanOrEqual(historyFolders().length);
     for (const r of failed) expect(r.error).toBeInstanceOf(DeterminismViolationError);

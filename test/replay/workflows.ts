@@ -21,7 +21,12 @@ import {
 } from '@temporalio/workflow';
 import { okta, pinned, type OktaSession } from '../../workflows/index.js';
 
-export { onboardNewHires, provisionNewHire } from '../../workflows/index.js';
+export {
+  addHiresSignal,
+  onboardNewHires,
+  onboardNewHiresBatch,
+  provisionNewHire,
+} from '../../workflows/index.js';
 
 /** The emulator's org; the connections are those `writeEmulatorConnections` writes for it. */
 const domain = 'companyabc.okta.com';

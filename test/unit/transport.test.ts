@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTls, type EmulatorTls } from '../../emulator/tls.js';
+import { ensureTls, type EmulatorTls } from 'temporal-okta-emulator/tls';
 
 /**
  * What `createFetch` trusts when a connection adds a CA (`development.caFile`). Node reads

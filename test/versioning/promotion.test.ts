@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Command, type CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { registerDeploymentsCommands } from '../../client/deployments-cli.js';
+import { registerDeploymentsCommands } from '../../cli/deployments-cli.js';
 import { promoteBuild, PromotionError } from '../../client/deployments.js';
 import { connectToDevServer } from '../helpers/temporal.js';
 import {

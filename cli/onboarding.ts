@@ -2,10 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
+  MAX_HIRES_PER_BATCH,
   NewHiresSchema,
+  ONBOARDING_ADD_HIRES_SIGNAL,
   ONBOARDING_PROGRESS_QUERY,
   OnboardingInputSchema,
   describeIssues,
+  type AddHires,
   type NewHire,
   type OnboardingInput,
   type OnboardingProgress,
@@ -51,29 +54,50 @@ export async function loadNewHires(file: string): Promise<NewHire[]> {
   return parsed.data;
 }
 
+/** The onboarding input as the client takes it: every hire of the run (up to 10,000) in `hires`. */
+const ClientOnboardingInputSchema = OnboardingInputSchema.omit({ total: true }).extend({
+  hires: NewHiresSchema,
+});
+
 export interface StartOnboardingOptions {
-  input: OnboardingInput;
+  /** Every hire of the run in `hires`, up to 10,000 (sent 500 a payload). */
+  input: Omit<OnboardingInput, 'total'>;
   taskQueue: string;
   /** Default `onboarding-<timestamp>`. */
   workflowId?: string;
 }
 
-/** Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. */
+/**
+ * Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. More
+ * hires than one payload holds (500) go in batches: the first in the input, with `total`, the others by
+ * numbered `addHires` signals, all sent before this returns.
+ */
 export async function startOnboarding(
   client: Client,
   options: StartOnboardingOptions,
 ): Promise<WorkflowHandle<typeof onboardNewHires>> {
-  const parsed = OnboardingInputSchema.safeParse(options.input);
+  const parsed = ClientOnboardingInputSchema.safeParse(options.input);
   if (!parsed.success) {
     throw new InputError(`Invalid onboarding input:\n- ${describeIssues(parsed.error).join('\n- ')}`);
   }
   const workflowId =
     options.workflowId ?? `onboarding-${new Date().toISOString().replace(/[:.]/g, '-').toLowerCase()}`;
-  return client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
-    args: [parsed.data],
+  const { hires, ...rest } = parsed.data;
+  const batches: NewHire[][] = [];
+  for (let i = 0; i < hires.length; i += MAX_HIRES_PER_BATCH) {
+    batches.push(hires.slice(i, i + MAX_HIRES_PER_BATCH));
+  }
+  const [first, ...others] = batches;
+  const handle = await client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
+    args: [{ ...rest, hires: first!, ...(others.length ? { total: hires.length } : {}) }],
     taskQueue: options.taskQueue,
     workflowId,
   });
+  for (const [index, batch] of others.entries()) {
+    const more: AddHires = { batch: index + 1, hires: batch };
+    await handle.signal(ONBOARDING_ADD_HIRES_SIGNAL, more);
+  }
+  return handle;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,7 +145,10 @@ const STATUS_LABEL: Record<string, string> = {
   running: 'running',
 };
 
-/** The onboarding report as a table: login, status, Okta user id, groups (or the error). */
+/**
+ * The onboarding report as a table: login, status, Okta user id, groups (or the error). A run in batches
+ * has lines for its failed hires only, and counts the others.
+ */
 export function renderOnboardingReport(progress: OnboardingProgress): string {
   const rows = progress.hires.map((h) => [
     h.login,
@@ -129,13 +156,20 @@ export function renderOnboardingReport(progress: OnboardingProgress): string {
     h.userId ?? '',
     h.status === 'failed' ? (h.error ?? '') : (h.groups ?? []).join(', '),
   ]);
-  const created = progress.hires.filter((h) => h.status === 'created').length;
-  const existing = progress.hires.filter((h) => h.status === 'alreadyProvisioned').length;
-  return [
-    renderTable(['Login', 'Status', 'Okta user id', 'Groups'], rows, 70),
-    '',
-    `${progress.total} hires: ${created} created, ${existing} already provisioned, ${progress.failed} failed.`,
-  ].join('\n');
+  const created = progress.created ?? progress.hires.filter((h) => h.status === 'created').length;
+  const existing =
+    progress.alreadyProvisioned ?? progress.hires.filter((h) => h.status === 'alreadyProvisioned').length;
+  const summary = `${progress.total} hires: ${created} created, ${existing} already provisioned, ${progress.failed} failed.`;
+  if (progress.batches) {
+    const batches = `In ${progress.batches.total} batches of at most ${MAX_HIRES_PER_BATCH}.`;
+    const listed =
+      progress.failed > rows.length ? ` (the first ${rows.length} of ${progress.failed} failed hires)` : '';
+    const table = rows.length
+      ? [`Failed hires${listed}:`, renderTable(['Login', 'Status', 'Okta user id', 'Error'], rows, 70), '']
+      : [];
+    return [...table, summary, batches].join('\n');
+  }
+  return [renderTable(['Login', 'Status', 'Okta user id', 'Groups'], rows, 70), '', summary].join('\n');
 }
 
 /** The Temporal Web UI page of a workflow, e.g. `http://localhost:8233/namespaces/default/workflows/<id>`. */

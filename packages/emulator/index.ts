@@ -7,6 +7,7 @@ export {
   type OrgDescription,
   type OrgClient,
 } from './org.js';
+export { createOrgFetch, type Fetch, type OrgTransport } from './fetch.js';
 export {
   authorizeWithScriptedAdmin,
   emulatorControls,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFetch, type Fetch } from '../activities/transport.js';
+import { createOrgFetch, type Fetch } from './fetch.js';
 import type { FaultSpecInput } from './faults.js';
 import { orgTransport, type OrgDescription } from './org.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server.js';
@@ -24,7 +24,7 @@ const MAX_STEPS = 10;
  */
 export async function authorizeWithScriptedAdmin(options: {
   org: Pick<OrgDescription, 'domain' | 'admin'>;
-  /** A fetch that reaches the org, e.g. `createFetch(await orgTransport(org))`. */
+  /** A fetch that reaches the org, e.g. `createOrgFetch(await orgTransport(org))`. */
   fetch: Fetch;
   authorizationUrl: URL | string;
   /** Defaults to the org admin's credentials from org.json. */
@@ -158,7 +158,7 @@ export interface TestOrg {
 export async function startTestOrg(options: Partial<EmulatorOptions> = {}): Promise<TestOrg> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'okta-emulator-')));
   const org = await startEmulator({ storage: 'memory', seedUsers: 20, ...options, stateDir });
-  const fetch = createFetch(await orgTransport(org));
+  const fetch = createOrgFetch(await orgTransport(org));
   return {
     org,
     fetch,

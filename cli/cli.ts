@@ -7,8 +7,12 @@ import { CONNECTIONS_ENV_VAR } from '../activities/connections.js';
 import { describeIssues } from '../common/new-hire.js';
 import { DEFAULT_TASK_QUEUE } from '../worker/config.js';
 import { CODEC_KEYS_ENV, CODEC_KEYS_FILE_ENV, type CodecKeyring } from '../worker/keys.js';
-import { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS } from './codec-server.js';
-import { writeOut } from './command-helpers.js';
+import {
+  CODEC_SERVER_TOKEN_ENV,
+  DEFAULT_ALLOWED_ORIGINS,
+  type CodecServerAuth,
+} from '../client/codec-server.js';
+import { importDevPackage, writeOut } from './command-helpers.js';
 import { registerConnectionsCommands } from './connections-cli.js';
 import { registerDeploymentsCommands } from './deployments-cli.js';
 import { DEFAULT_STATE_DIR, DEMO_CODEC_KEY_FILE, demoStateDir } from './demo-config.js';
@@ -195,7 +199,7 @@ function demoCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, DemoOptionsSchema, raw);
       await quietRuntime();
-      const { runDemo } = await import('./demo.js');
+      const { runDemo } = await importDevPackage('demo', () => import('./demo.js'));
       const out = stdoutOf(command);
       const interrupt = interruptSignal(out);
       const interactive = out.isTTY && process.stdin.isTTY === true && !opts.exit;
@@ -493,8 +497,12 @@ function emulatorCommand(program: Command): void {
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, EmulatorOptionsSchema, raw);
       const out = stdoutOf(command);
-      const { startEmulator } = await import('../emulator/server.js');
-      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } = await import('../emulator/connections.js');
+      const { startEmulator } = await importDevPackage(
+        'emulator',
+        () => import('temporal-okta-emulator/server'),
+      );
+      const { EMULATOR_CONNECTIONS, writeEmulatorConnections } =
+        await import('temporal-okta-emulator/connections');
       const interrupt = interruptSignal(out);
       try {
         const stateDir = resolve(opts.state);
@@ -524,19 +532,42 @@ function emulatorCommand(program: Command): void {
     });
 }
 
-const CodecServerOptionsSchema = z.object({
-  port,
-  host: nonEmpty,
-  origin: z.array(httpUrl.transform((u) => new URL(u).origin)).min(1),
-  keyFile: nonEmpty.optional(),
-});
+const CodecServerOptionsSchema = z
+  .object({
+    port,
+    host: nonEmpty,
+    origin: z.array(httpUrl.transform((u) => new URL(u).origin)).min(1),
+    keyFile: nonEmpty.optional(),
+    oidcIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+    audience: z.array(nonEmpty).optional(),
+    allowUser: z.array(nonEmpty).optional(),
+    allowGroup: z.array(nonEmpty).optional(),
+    usersClaim: nonEmpty.optional(),
+    groupsClaim: nonEmpty.optional(),
+    tlsCert: nonEmpty.optional(),
+    tlsKey: nonEmpty.optional(),
+    auth: z.boolean().default(true),
+  })
+  .refine((o) => o.auth || !o.oidcIssuer, { path: ['auth'], error: 'cannot go with --oidc-issuer' })
+  .refine((o) => !o.oidcIssuer || (o.audience?.length ?? 0) > 0, {
+    path: ['audience'],
+    error: 'is required with --oidc-issuer',
+  })
+  .refine((o) => !o.oidcIssuer || (o.allowUser?.length ?? 0) + (o.allowGroup?.length ?? 0) > 0, {
+    path: ['allowGroup'],
+    error: 'give --allow-group and/or --allow-user with --oidc-issuer',
+  })
+  .refine((o) => !o.tlsCert === !o.tlsKey, {
+    path: ['tlsKey'],
+    error: 'give --tls-cert and --tls-key together',
+  });
 
 function codecServerCommand(program: Command): void {
   program
     .command('codec-server')
     .description(
-      'Run the codec server that lets the Temporal Web UI show decrypted payloads to someone holding the ' +
-        `token in ${CODEC_SERVER_TOKEN_ENV}.`,
+      'Run the codec server that lets the Temporal Web UI show decrypted payloads: to the signed-in users ' +
+        `or groups you allow (--oidc-issuer), or to holders of the static token in ${CODEC_SERVER_TOKEN_ENV}.`,
     )
     .option('--port <n>', 'port to listen on', '8888')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -545,32 +576,80 @@ function codecServerCommand(program: Command): void {
       '--key-file <file>',
       `a codec key file, when ${CODEC_KEYS_ENV} / ${CODEC_KEYS_FILE_ENV} are not set (default: the demo's key in TEMPORAL_OKTA_STATE_DIR or ${DEFAULT_STATE_DIR})`,
     )
+    .option(
+      '--oidc-issuer <url>',
+      "verify the Web UI user's access token from this issuer (e.g. https://companyabc.okta.com/oauth2/default)",
+    )
+    .option('--audience <aud...>', "the access token's audience (required with --oidc-issuer)")
+    .option('--allow-user <user...>', 'users who may decode (matched against --users-claim)')
+    .option('--allow-group <group...>', 'groups whose members may decode (matched against --groups-claim)')
+    .option('--users-claim <claim>', 'the claim naming the user', 'sub')
+    .option('--groups-claim <claim>', "the claim listing the user's groups", 'groups')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', "the certificate's private key (PEM)")
+    .option(
+      '--no-auth',
+      "no token at all, on a loopback --host only: for a local dev server's Web UI, which has no sign-in",
+    )
     .addHelpText(
       'after',
-      `\nIn the Web UI, set the codec endpoint to the printed URL. Every request must carry\n` +
-        `"Authorization: Bearer <${CODEC_SERVER_TOKEN_ENV}>" (enable "Pass access token", or put a proxy in front).`,
+      "\nSet the printed URL as the Web UI's codec endpoint. With --oidc-issuer, turn on the UI's \"pass access\n" +
+        'token" (TEMPORAL_CODEC_PASS_ACCESS_TOKEN=true): the UI sends the signed-in user\'s access token, which is\n' +
+        "checked against the issuer's keys, the audience and the allowed users or groups. Without it, every\n" +
+        `request must carry "Authorization: Bearer <${CODEC_SERVER_TOKEN_ENV}>" (temporal --codec-auth, or a proxy).`,
     )
     .action(async (raw: unknown, command: Command) => {
       const opts = parseOptions(command, CodecServerOptionsSchema, raw);
       const out = stdoutOf(command);
-      const { startCodecServer } = await import('./codec-server.js');
+      const { startCodecServer } = await import('../client/codec-server.js');
+      const { readFile } = await import('node:fs/promises');
       const interrupt = interruptSignal(out);
       try {
-        const token = process.env[CODEC_SERVER_TOKEN_ENV];
-        if (!token) {
-          throw new Error(
-            `Set ${CODEC_SERVER_TOKEN_ENV} to the bearer token requests must carry (at least 16 characters, e.g. \`openssl rand -base64 32\`).`,
-          );
+        let auth: CodecServerAuth;
+        if (opts.oidcIssuer) {
+          auth = {
+            kind: 'oidc',
+            issuer: opts.oidcIssuer,
+            audience: opts.audience ?? [],
+            allowedUsers: opts.allowUser,
+            allowedGroups: opts.allowGroup,
+            usersClaim: opts.usersClaim,
+            groupsClaim: opts.groupsClaim,
+          };
+        } else if (!opts.auth) {
+          auth = { kind: 'none' };
+        } else {
+          const token = process.env[CODEC_SERVER_TOKEN_ENV];
+          if (!token) {
+            throw new Error(
+              `Give --oidc-issuer (with --audience and --allow-group / --allow-user) to check the Web UI user's access token, ` +
+                `or set ${CODEC_SERVER_TOKEN_ENV} to a static bearer token (at least 16 characters, e.g. \`openssl rand -base64 32\`).`,
+            );
+          }
+          auth = { kind: 'token', token };
         }
+        const tls =
+          opts.tlsCert && opts.tlsKey
+            ? { cert: await readFile(resolve(opts.tlsCert)), key: await readFile(resolve(opts.tlsKey)) }
+            : undefined;
         const keys = await codecKeys(opts.keyFile, true);
         const server = await startCodecServer({
           port: opts.port,
           host: opts.host,
           keys,
-          token,
+          auth,
+          tls,
           allowedOrigins: opts.origin,
         });
-        writeLine(out, `Codec server on ${server.url} for ${opts.origin.join(', ')}. Ctrl-C stops it.`);
+        const who = {
+          oidc: `access tokens of ${opts.oidcIssuer}`,
+          token: `the token in ${CODEC_SERVER_TOKEN_ENV}`,
+          none: 'no authentication, loopback only',
+        }[auth.kind];
+        writeLine(
+          out,
+          `Codec server on ${server.url} for ${opts.origin.join(', ')} (${who}). Ctrl-C stops it.`,
+        );
         await interrupt.interrupted;
         await server.close();
       } catch (err) {
@@ -615,7 +694,7 @@ function hooksCommand(program: Command): void {
       const { createDataConverter } = await import('../worker/data-converter.js');
       const { connectToTemporal } = await import('./temporal-server.js');
       const { loadEventHookConfig } = await import('./event-hook-config.js');
-      const { createEventHookReceiver } = await import('./event-hooks.js');
+      const { createEventHookReceiver } = await import('../client/event-hooks.js');
       const interrupt = interruptSignal(out);
       let target;
       try {

@@ -72,7 +72,7 @@ interface OAuthRequestInfo {
  *
  * @example
  * const org = await startEmulator({ stateDir: tmpDir, storage: 'memory', seedUsers: 20 });
- * const fetch = createFetch(await orgTransport(org));
+ * const fetch = createOrgFetch(await orgTransport(org));
  * // ...
  * await org.close();
  */

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { TransportOptions } from '../activities/transport.js';
+import type { OrgTransport } from './fetch.js';
 
 const JwkSchema = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() });
 
@@ -48,7 +48,7 @@ export async function writeOrg(file: string, org: OrgDescription): Promise<void>
  *
  * @example
  * const org = await readOrg('.emulator/org.json');
- * const fetch = createFetch(await orgTransport(org));
+ * const fetch = createOrgFetch(await orgTransport(org));
  */
 export async function readOrg(file: string): Promise<OrgDescription> {
   const parsed = OrgDescriptionSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
@@ -69,9 +69,9 @@ export function orgClient(org: OrgDescription, name: string): OrgClient {
 }
 
 /**
- * Transport options for `createFetch` that reach the emulated org under its real domain: trust the
- * emulator's CA and send the domain's connections to the emulator's loopback address.
+ * How to reach the emulated org under its real domain (for `createOrgFetch`, or temporal-okta's
+ * `createFetch`): trust the emulator's CA and send the domain's connections to the emulator's loopback address.
  */
-export async function orgTransport(org: OrgDescription): Promise<Required<TransportOptions>> {
+export async function orgTransport(org: OrgDescription): Promise<OrgTransport> {
   return { ca: await readFile(org.caFile, 'utf8'), connectTo: { [org.domain]: new URL(org.url).host } };
 }

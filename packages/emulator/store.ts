@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { OktaUserStatus } from '../common/contract.js';
 import { newOktaId } from './ids.js';
 import { generateSeed, type SeedOptions } from './seed.js';
 
-/** Okta's user statuses: the same list the package's client side uses. */
-export type UserStatus = OktaUserStatus;
+/** Okta's user statuses (`UserStatus` in the Management API). */
+export type UserStatus =
+  | 'STAGED'
+  | 'PROVISIONED'
+  | 'ACTIVE'
+  | 'RECOVERY'
+  | 'PASSWORD_EXPIRED'
+  | 'LOCKED_OUT'
+  | 'SUSPENDED'
+  | 'DEPROVISIONED';
 
 /** Okta's group types; `BUILT_IN` is the "Everyone" group every user belongs to. */
 export type GroupType = 'OKTA_GROUP' | 'BUILT_IN';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../common/issues.js';
-import type { EventHookRoute } from './event-hooks.js';
+import type { EventHookRoute } from '../client/event-hooks.js';
 
 /**
  * The configuration file of `temporal-okta hooks serve`: where the hook's secret comes from and which

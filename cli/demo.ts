@@ -7,14 +7,15 @@ import { CONNECTIONS_ENV_VAR, loadConnections, type Connections } from '../activ
 import { createOktaActivities } from '../activities/create-activities.js';
 import type { OnboardingProgress } from '../common/new-hire.js';
 import type { OffboardingProgress } from '../common/offboarding.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from '../emulator/connections.js';
-import { startEmulator, type RunningEmulator } from '../emulator/server.js';
+import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
+import { startEmulator, type RunningEmulator } from 'temporal-okta-emulator/server';
 import { defaultBuildId } from '../worker/build-id.js';
 import { createOktaWorker } from '../worker/create-worker.js';
 import { createDataConverter } from '../worker/data-converter.js';
 import { loadCodecKeysFromEnv, loadOrCreateKeyFile } from '../worker/keys.js';
 import { unlessAborted } from './abort.js';
-import { promoteBuild } from './deployments.js';
+import { startCodecServer } from '../client/codec-server.js';
+import { promoteBuild } from '../client/deployments.js';
 import {
   DEMO_CODEC_KEY_FILE,
   DEMO_LEAVERS,
@@ -31,7 +32,13 @@ import {
   workflowUrl,
 } from './onboarding.js';
 import { writeLine, type Output } from './progress.js';
-import { connectToTemporal, isReachable, startDevServer, type TemporalTarget } from './temporal-server.js';
+import {
+  connectToTemporal,
+  isReachable,
+  startDevServer,
+  type DevServerOptions,
+  type TemporalTarget,
+} from './temporal-server.js';
 
 export interface DemoOptions {
   /** The new hires file; default `samples/new-hires.json`. */
@@ -69,6 +76,8 @@ export interface DemoResult {
   namespace: string;
   /** The Web UI page of the onboarding workflow, when a Web UI is known. */
   webUiLink?: string;
+  /** The codec server the demo started for its dev server's Web UI (none on a server it did not start). */
+  codecEndpoint?: string;
   progress: OnboardingProgress;
   /** The offboarding run that follows: the first hires of the file deactivated again, with its record. */
   offboarding: { workflowId: string; webUiLink?: string; progress: OffboardingProgress };
@@ -121,8 +130,15 @@ async function prepareOkta(options: DemoOptions, stateDir: string, stack: Stack,
   return { connections, connection, emulator };
 }
 
-/** Temporal: the address given, a reachable `TEMPORAL_ADDRESS`, or a dev server started here. */
-async function prepareTemporal(options: DemoOptions, log: (l: string) => void): Promise<TemporalTarget> {
+/**
+ * Temporal: the address given, a reachable `TEMPORAL_ADDRESS`, or a dev server started here (with
+ * `devServer`'s options: its Web UI's codec endpoint).
+ */
+async function prepareTemporal(
+  options: DemoOptions,
+  log: (l: string) => void,
+  devServer: DevServerOptions,
+): Promise<TemporalTarget> {
   const env = options.env ?? process.env;
   if (options.temporalAddress) {
     if (!(await isReachable(options.temporalAddress))) {
@@ -141,7 +157,7 @@ async function prepareTemporal(options: DemoOptions, log: (l: string) => void): 
     log(`TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS} does not answer; starting a dev server instead.`);
   }
   log('Temporal: starting a dev server on 127.0.0.1...');
-  const target = await startDevServer(log);
+  const target = await startDevServer(log, devServer);
   log(`Temporal: dev server at ${target.address}, Web UI at ${target.webUi}.`);
   return target;
 }
@@ -180,7 +196,24 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const okta = await prepareOkta(options, stateDir, stack, log);
     signal?.throwIfAborted();
-    const temporal = await prepareTemporal(options, log);
+    // A dev server started here gets a codec server: its Web UI (no sign-in, loopback) shows payloads decrypted.
+    let codecEndpoint: string | undefined;
+    const temporal = await prepareTemporal(options, log, {
+      codecEndpoint: async (uiOrigins) => {
+        const codecServer = await startCodecServer({
+          keys,
+          auth: { kind: 'none' },
+          allowedOrigins: uiOrigins,
+          logger: { error: log },
+        });
+        stack.push('the codec server', () => codecServer.close());
+        codecEndpoint = codecServer.url;
+        log(
+          `Codec server: ${codecServer.url}, for the Web UI only (loopback): it shows the payloads decrypted.`,
+        );
+        return codecServer.url;
+      },
+    });
     stack.push('the Temporal connection', () => temporal.close());
     signal?.throwIfAborted();
 
@@ -272,13 +305,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       throw err;
     }
     printOffboardingReport(out, offboarded, offboardingLink);
-    if (link) {
+    if (link && !codecEndpoint) {
       // The codec server finds the demo's key by itself only in the default state directory.
-      const command = configuredKeys
-        ? 'temporal-okta codec-server'
-        : `temporal-okta codec-server --key-file ${keyFile}`;
+      const command = `temporal-okta codec-server --no-auth${configuredKeys ? '' : ` --key-file ${keyFile}`}`;
       log(
-        `Payloads are encrypted: to read them in the Web UI, run \`${command}\` and set it as the codec endpoint.`,
+        `Payloads are encrypted: to read them in this server's Web UI, run \`${command}\` and set ` +
+          'http://127.0.0.1:8888 as its codec endpoint (Data Encoder settings).',
       );
     }
 
@@ -286,6 +318,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       workflowId: handle.workflowId,
       namespace: temporal.namespace,
       webUiLink: link,
+      codecEndpoint,
       progress,
       offboarding: { workflowId: offboarding.workflowId, webUiLink: offboardingLink, progress: offboarded },
       emulatorOrgFile: okta.emulator?.orgFile,

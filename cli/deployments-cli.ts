@@ -8,7 +8,7 @@ import {
   type OlderVersionReport,
   type PromotionReport,
   type RampReport,
-} from './deployments.js';
+} from '../client/deployments.js';
 
 /** What the deployments commands read besides their options; the defaults are the process's. */
 export interface DeploymentsCommandsOptions {

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { freePort, isListening } from '../scripts/ports.js';
 import { howToGetTemporalCli, locateTemporalCli } from '../scripts/temporal-cli.js';
 import { packageRoot } from '../worker/build-id.js';
+import { importDevPackage } from './command-helpers.js';
 
 /** A Temporal server the CLI talks to: one it connected to, or a dev server it started. */
 export interface TemporalTarget {
@@ -94,15 +94,32 @@ export async function connectToTemporal(options: {
   };
 }
 
+export interface DevServerOptions {
+  /**
+   * Starts a codec server the Web UI may call from `uiOrigins` (its origins, known once its port is) and
+   * returns its URL: the Web UI then shows payloads decoded through it (`--ui-codec-endpoint`).
+   */
+  codecEndpoint?: (uiOrigins: readonly string[]) => Promise<string>;
+}
+
 /**
  * Starts `temporal server start-dev` on 127.0.0.1 with its Web UI: ports 7233 and 8233 when they are
  * free (the Web UI then sits where the codec server's default allowed origin expects it), else free ones.
  * In memory: the demo's durable state is the Okta org, and each run gets a clean server.
  */
-export async function startDevServer(log: (line: string) => void): Promise<TemporalTarget> {
+export async function startDevServer(
+  log: (line: string) => void,
+  options: DevServerOptions = {},
+): Promise<TemporalTarget> {
+  // Temporal's test environment starts and stops the dev server; a development dependency, loaded here only.
+  const { TestWorkflowEnvironment } = await importDevPackage('demo', () => import('@temporalio/testing'));
   const path = ensureTemporalCli(log);
   const port = await portNear(7233);
   const uiPort = await portNear(port === 7233 ? 8233 : 0);
+  const codecEndpoint = await options.codecEndpoint?.([
+    `http://localhost:${uiPort}`,
+    `http://127.0.0.1:${uiPort}`,
+  ]);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path },
@@ -110,6 +127,7 @@ export async function startDevServer(log: (line: string) => void): Promise<Tempo
       port,
       ui: true,
       uiPort,
+      extraArgs: codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [],
       // The server's own logs would interleave with the progress bar (and it logs an expected NOT_FOUND
       // while the worker registers its deployment); failures reach the demo through the client anyway.
       log: { format: 'pretty', level: 'never' },
