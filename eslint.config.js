@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'common/**/*.ts'],
+    files: ['workflows/**/*.ts', 'common/**/*.ts', 'bench/workflows.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -1,186 +1,97 @@
 /**
  * Benchmarks: each one measures a candidate and its baseline side by side in this process, alternating
- * rounds so that machine noise hits both, and reports the ratio. Figures go to bench/results/<time>.json.
+ * rounds so that machine noise hits both, and reports the ratio. Figures go to bench/results/<time>.json,
+ * a Markdown table beside it (<time>.md) and, for the onboarding runs, an SVG chart of calls per second per
+ * rate-limit family against the budget (<time>.svg).
  *
- *   npm run bench            all benchmarks
- *   npm run bench -- codec   only those whose name contains "codec"
+ *   npm run bench                        all benchmarks at full size (20 to 25 minutes on a quiet machine)
+ *   npm run bench -- codec               only those whose name contains "codec"
+ *   npm run bench -- --scale 0.1         every size (hires, children, users, the floor) a tenth
+ *   npm run bench -- onboarding --rounds 3 --sdk-concurrency 8,32,128
+ *
+ * The Temporal benchmarks run on a dev server of their own (`npm run provision` first).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { findConnection } from '../activities/connect.js';
-import { loadConnections } from '../activities/connections.js';
-import { requestToken } from '../activities/oauth.js';
-import { protectedRequest } from '../activities/protected-request.js';
-import { createTokenCache } from '../activities/token-cache.js';
-import { EMULATOR_CONNECTIONS, writeEmulatorConnections } from 'temporal-okta-emulator/connections';
-import { startTestOrg } from 'temporal-okta-emulator/testing';
-import { AesGcmPayloadCodec } from '../worker/codec.js';
-import { parseCodecKeys, generateCodecKey } from '../worker/keys.js';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { fanOutBenchmark } from './fan-out.js';
+import { closeBenchTemporal } from './harness.js';
+import { listingBenchmark } from './listing.js';
+import type { Measured } from './measure.js';
+import { codecBenchmark, tokenCacheBenchmark } from './micro.js';
+import { largestOnboardingBenchmark } from './onboarding-largest.js';
+import { onboardingBenchmarks } from './onboarding.js';
+import { markdownReport, svgChart } from './report.js';
 
-interface Measured {
-  name: string;
-  unit: string;
-  candidate: { label: string; median: number; samples: number[] };
-  baseline: { label: string; median: number; samples: number[] };
-  /** candidate / baseline: below 1 the candidate is faster. */
-  ratio: number;
-  note: string;
+interface BenchOptions {
+  scale: number;
+  /** Rounds of each side; undefined: each benchmark's own default. */
+  rounds?: number;
+  sdkConcurrency: number[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Concurrency levels tried for Okta's SDK: below a window's budget, where its retries succeed. */
+const DEFAULT_SDK_CONCURRENCY = [16, 64];
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** Alternates candidate and baseline rounds and compares their medians. */
-async function sideBySide(
-  name: string,
-  rounds: number,
-  candidate: [label: string, fn: () => Promise<unknown>],
-  baseline: [label: string, fn: () => Promise<unknown>],
-  note: string,
-): Promise<Measured> {
-  await candidate[1]();
-  await baseline[1](); // warm-up
-  const c: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    c.push(await time(candidate[1]));
-    b.push(await time(baseline[1]));
-  }
-  const result = {
-    name,
-    unit: 'ms per round',
-    candidate: { label: candidate[0], median: median(c), samples: c },
-    baseline: { label: baseline[0], median: median(b), samples: b },
-    ratio: median(c) / median(b),
-    note,
-  };
-  console.log(
-    `${name}\n  ${result.candidate.label}: ${result.candidate.median.toFixed(2)} ms` +
-      `\n  ${result.baseline.label}: ${result.baseline.median.toFixed(2)} ms` +
-      `\n  ratio ${result.ratio.toFixed(3)} (${note})\n`,
-  );
-  return result;
-}
-
-/** A realistic Okta user, as actions pass them through history. */
-function user(i: number) {
-  return {
-    id: `00u${String(i).padStart(17, '0')}`,
-    status: 'ACTIVE',
-    created: '2026-01-05T09:00:00.000Z',
-    activated: '2026-01-05T09:00:01.000Z',
-    statusChanged: '2026-01-05T09:00:01.000Z',
-    lastLogin: null,
-    lastUpdated: '2026-01-05T09:00:01.000Z',
-    passwordChanged: null,
-    profile: {
-      login: `user${i}@example.com`,
-      email: `user${i}@example.com`,
-      firstName: 'Ada',
-      lastName: `Lovelace ${i}`,
-      department: 'Engineering',
-      title: 'Software Engineer',
-      mobilePhone: '+44 20 7946 0958',
-    },
-  };
-}
-
-async function codecBenchmark(): Promise<Measured> {
-  const key = generateCodecKey('bench');
-  const codec = new AesGcmPayloadCodec(parseCodecKeys(`${key.id}:${key.key}`));
-  const page = Array.from({ length: 200 }, (_, i) => user(i)); // one page of users
-  const payloads: Payload[] = Array.from({ length: 50 }, () => defaultPayloadConverter.toPayload(page));
-  return sideBySide(
-    'codec: 50 payloads of one 200-user page, convert + encrypt + decrypt + parse',
-    30,
-    [
-      'JSON + AES-256-GCM codec',
-      async () => {
-        const decoded = await codec.decode(
-          await codec.encode(
-            payloads.map((p) => defaultPayloadConverter.toPayload(defaultPayloadConverter.fromPayload(p))),
-          ),
-        );
-        decoded.forEach((p) => defaultPayloadConverter.fromPayload(p));
-      },
-    ],
-    [
-      'JSON only (no codec)',
-      async () => {
-        payloads
-          .map((p) => defaultPayloadConverter.toPayload(defaultPayloadConverter.fromPayload(p)))
-          .forEach((p) => defaultPayloadConverter.fromPayload(p));
-      },
-    ],
-    'the cost of encrypting personal data in history',
-  );
-}
-
-async function tokenCacheBenchmark(): Promise<Measured> {
-  const t = await startTestOrg({ seedUsers: 5 });
-  const dir = await mkdtemp(join(tmpdir(), 'okta-bench-'));
-  try {
-    const connections = await loadConnections({ file: await writeEmulatorConnections(t.org, dir) });
-    const connection = findConnection(connections, EMULATOR_CONNECTIONS.service);
-    const tokens = createTokenCache();
-    const url = new URL(`https://${t.org.domain}/api/v1/users?limit=1`);
-    const calls = 10;
-    return await sideBySide(
-      `token cache: ${calls} Management API calls of one session over TLS to the emulator`,
-      10,
-      [
-        'cached token (one token request per session)',
-        async () => {
-          for (let i = 0; i < calls; i++) {
-            const token = await tokens.get(connection, () => requestToken(connection));
-            await (await protectedRequest(connection, token, { method: 'GET', url })).arrayBuffer();
-          }
-        },
-      ],
-      [
-        'a new token for every call',
-        async () => {
-          for (let i = 0; i < calls; i++) {
-            const token = await requestToken(connection);
-            await (await protectedRequest(connection, token, { method: 'GET', url })).arrayBuffer();
-          }
-        },
-      ],
-      'what the per-process token cache saves',
-    );
-  } finally {
-    await t.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const benchmarks: Record<string, () => Promise<Measured>> = {
-  codec: codecBenchmark,
-  'token-cache': tokenCacheBenchmark,
+const benchmarks: Record<string, (o: BenchOptions) => Promise<Measured | Measured[]>> = {
+  codec: () => codecBenchmark(),
+  'token-cache': () => tokenCacheBenchmark(),
+  onboarding: (o) =>
+    onboardingBenchmarks({ scale: o.scale, rounds: o.rounds ?? 1, sdkConcurrency: o.sdkConcurrency }),
+  'largest-run': (o) =>
+    largestOnboardingBenchmark({ scale: o.scale, sdkConcurrency: Math.max(...o.sdkConcurrency) }),
+  'fan-out': (o) => fanOutBenchmark({ scale: o.scale, rounds: o.rounds ?? 3 }),
+  listing: (o) => listingBenchmark({ scale: o.scale, rounds: o.rounds ?? 2 }),
 };
 
+function parseOptions() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      scale: { type: 'string', default: process.env.BENCH_SCALE ?? '1' },
+      rounds: { type: 'string' },
+      'sdk-concurrency': { type: 'string' },
+    },
+  });
+  const scale = Number(values.scale);
+  if (!(scale > 0 && scale <= 1))
+    throw new Error(`--scale must be above 0 and at most 1, got ${values.scale}`);
+  const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds > 0))
+    throw new Error(`--rounds must be a whole number above 0, got ${values.rounds}`);
+  const sdkConcurrency = values['sdk-concurrency']?.split(',').map(Number) ?? DEFAULT_SDK_CONCURRENCY;
+  if (!sdkConcurrency.every((c) => Number.isInteger(c) && c > 0))
+    throw new Error(`--sdk-concurrency must list whole numbers above 0, got ${values['sdk-concurrency']}`);
+  return { filter: positionals[0], options: { scale, rounds, sdkConcurrency } satisfies BenchOptions };
+}
+
 async function main() {
-  const filter = process.argv[2];
+  // Worker state changes are logged at INFO; a benchmark wants warnings and errors only.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const { filter, options } = parseOptions();
   const results: Measured[] = [];
-  for (const [name, run] of Object.entries(benchmarks)) {
-    if (!filter || name.includes(filter)) results.push(await run());
+  try {
+    for (const [name, run] of Object.entries(benchmarks)) {
+      if (!filter || name.includes(filter)) results.push(...[await run(options)].flat());
+    }
+  } finally {
+    await closeBenchTemporal();
   }
-  const out = join(
-    dirname(fileURLToPath(import.meta.url)),
-    'results',
-    `${new Date().toISOString().replaceAll(':', '-')}.json`,
+  const when = new Date().toISOString();
+  const base = join(dirname(fileURLToPath(import.meta.url)), 'results', when.replaceAll(':', '-'));
+  await mkdir(dirname(base), { recursive: true });
+  const args = process.argv.slice(2);
+  const command = args.length ? `npm run bench -- ${args.join(' ')}` : 'npm run bench';
+  await writeFile(
+    `${base}.json`,
+    `${JSON.stringify({ node: process.version, command, scale: options.scale, results }, null, 2)}\n`,
   );
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
-  console.log(`Figures written to ${out}`);
+  await writeFile(`${base}.md`, markdownReport(results, { command, scale: options.scale, when }));
+  const charts = results.flatMap((r) => r.charts ?? []);
+  if (charts.length) await writeFile(`${base}.svg`, svgChart(charts));
+  console.log(`Figures written to ${base}.json, .md${charts.length ? ', .svg' : ''}`);
 }
 
 main().catch((err) => {

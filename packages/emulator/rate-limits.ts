@@ -22,6 +22,15 @@ export const RateLimitFamilies = {
 /** One endpoint family, such as `users` or `oauth2`. */
 export type RateLimitFamily = (typeof RateLimitFamilies)[keyof typeof RateLimitFamilies];
 
+/** The rate-limit family of a Management API path or route path, like Okta's per-endpoint buckets. */
+export function managementRateLimitFamily(pathname: string): RateLimitFamily {
+  if (/^\/api\/v1\/users\/?$/.test(pathname)) return 'users';
+  if (pathname.startsWith('/api/v1/users/')) return 'users-by-id';
+  if (/^\/api\/v1\/groups\/?$/.test(pathname)) return 'groups';
+  if (pathname.startsWith('/api/v1/groups/')) return 'groups-by-id';
+  return 'api-default';
+}
+
 /**
  * Per-minute budgets close to those of a production Okta org (Workforce Identity, one-app
  * plan defaults): users and groups collections are tighter than single-object endpoints.

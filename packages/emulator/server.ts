@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   seedUsers?: number;
   /** Removing a user who is not a member of the group: 204 (default) or 404 E0000007, as Okta can answer. */
   nonMemberRemoval?: ManagementBehaviour['nonMemberRemoval'];
+  /** Requests the log keeps for `GET /__emulator/requests` (default 10,000; counts are never dropped). */
+  requestLogCapacity?: number;
   /** Access token lifetime; Okta's is 3600 s. */
   accessTokenTtlSeconds?: number;
   /** How the Management API rotates its DPoP nonce (default: every 300 s; a nonce is not required). */
@@ -123,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     behaviour: options.nonMemberRemoval ? { nonMemberRemoval: options.nonMemberRemoval } : {},
   });
   const faults = new FaultInjector();
-  const requestLog = new RequestLog();
+  const requestLog = new RequestLog(options.requestLogCapacity);
   const controls = createControls({
     adminSecret,
     store,

@@ -23,6 +23,8 @@ export interface Fleet {
    * that settles once the new worker polls (or rejects when it exits first).
    */
   killAndRestart(slot: number): Promise<{ ready: Promise<void> }>;
+  /** The process ids of the workers now in each slot (for memory readings). */
+  pids(): number[];
   /** The ends of the stderr of every process started, for a failure report. */
   stderrTails(): string[];
   /** SIGKILLs every worker process and waits until each has exited. */
@@ -100,6 +102,7 @@ export async function startFleet(options: { size: number; env: NodeJS.ProcessEnv
       await victim.exited;
       return { ready: launch(slot) };
     },
+    pids: () => slots.map((p) => p.child.pid!),
     stderrTails: () => all.map((p) => p.stderr()).filter(Boolean),
     close,
   };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.js';
 import { readBody, sendJson } from '../http.js';
 import type { OrgStore } from '../store.js';
-import type { RateLimitFamily, RateLimiter } from '../rate-limits.js';
+import { managementRateLimitFamily, type RateLimiter } from '../rate-limits.js';
 import {
   OktaApiError,
   forbidden,
@@ -78,15 +78,6 @@ function matchRoute(
   return { params: {}, pathExists };
 }
 
-/** The rate-limit family of a path or route path, like Okta's per-endpoint buckets. */
-function rateLimitFamilyFor(pathname: string): RateLimitFamily {
-  if (/^\/api\/v1\/users\/?$/.test(pathname)) return 'users';
-  if (pathname.startsWith('/api/v1/users/')) return 'users-by-id';
-  if (/^\/api\/v1\/groups\/?$/.test(pathname)) return 'groups';
-  if (pathname.startsWith('/api/v1/groups/')) return 'groups-by-id';
-  return 'api-default';
-}
-
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   try {
@@ -132,7 +123,7 @@ export function createManagementApi(deps: {
     const method = (req.method ?? 'GET').toUpperCase();
     const origin = `https://${req.headers.host ?? url.host}`;
     const { route, params, pathExists } = matchRoute(method, url.pathname);
-    const decision = rateLimits.take(rateLimitFamilyFor(route?.path ?? url.pathname));
+    const decision = rateLimits.take(managementRateLimitFamily(route?.path ?? url.pathname));
     const headers: Record<string, string | string[]> = {
       ...decision.headers,
       'Cache-Control': 'no-cache, no-store',
