@@ -35,4 +35,3 @@ export {
   type OktaActivityDeps,
   type OktaActivityFunctions,
 } from './create-activities.js';
-export { type Fetch } from './transport.js';
