@@ -16,8 +16,11 @@ export const PROBE_PATH = '/api/v1/users?limit=1';
 
 /** The outcome of one of Connect's checks, for `temporal-okta connections test`. */
 export interface CheckResult {
+  /** Which check: the domain, discovery, the token, or the API call. */
   check: 'domain' | 'discovery' | 'token' | 'api';
+  /** Whether it passed. */
   ok: boolean;
+  /** What was found, or why it failed. */
   detail: string;
 }
 

@@ -59,7 +59,9 @@ export const DEFAULT_SCOPES = Object.freeze([
 
 /** Client authentication with a signed JWT assertion (`private_key_jwt`). */
 export interface PrivateKeyJwtAuth {
+  /** Okta's `private_key_jwt` client authentication. */
   readonly method: 'private_key_jwt';
+  /** The private key the assertions are signed with. */
   readonly privateKey: Secret<CryptoKey>;
   /** Key id sent in the assertion's header: the key's id in the Okta app's public keys. */
   readonly kid?: string;
@@ -67,18 +69,24 @@ export interface PrivateKeyJwtAuth {
 
 /** Client authentication with a client secret, in the Authorization header or in the request body. */
 export interface ClientSecretAuth {
+  /** In the Authorization header (`client_secret_basic`) or in the request body (`client_secret_post`). */
   readonly method: 'client_secret_basic' | 'client_secret_post';
+  /** The Okta app's client secret. */
   readonly clientSecret: Secret<string>;
 }
 
+/** How an OAuth 2.0 connection authenticates its client to Okta. */
 export type ClientAuthentication = PrivateKeyJwtAuth | ClientSecretAuth;
 
 /** Where an authorization-code connection keeps its refresh token: a file, AES-256-GCM encrypted. */
 export interface RefreshTokenStoreConfig {
+  /** The encrypted file, resolved against the connections file's directory. */
   readonly path: string;
+  /** The AES-256 key the file is encrypted with. */
   readonly encryptionKey: Secret<Uint8Array>;
 }
 
+/** How an OAuth 2.0 connection gets its tokens: client credentials, or authorization code with a stored refresh token. */
 export type Grant =
   | { readonly type: 'client_credentials' }
   | {
@@ -108,13 +116,19 @@ interface ConnectionBase {
 
 /** A connection using OAuth 2.0 against the org authorization server. */
 export interface OAuthConnection extends ConnectionBase {
+  /** An OAuth 2.0 connection. */
   readonly type: 'oauth2';
   /** Always `https://{domain}`: only the org authorization server issues okta.* scopes. */
   readonly issuer: string;
+  /** The Okta app's client id. */
   readonly clientId: string;
+  /** How tokens are obtained. */
   readonly grant: Grant;
+  /** How the client authenticates to Okta. */
   readonly clientAuth: ClientAuthentication;
+  /** The scopes requested for the connection's tokens. */
   readonly scopes: readonly string[];
+  /** The scopes Connect requires the token to have been granted. */
   readonly requiredScopes: readonly string[];
   /** Request DPoP-bound tokens and send DPoP proofs with every API call. */
   readonly dpop: boolean;
@@ -122,10 +136,13 @@ export interface OAuthConnection extends ConnectionBase {
 
 /** A legacy connection with an SSWS API token: no OAuth, so no scopes and no scope check. */
 export interface SswsConnection extends ConnectionBase {
+  /** A legacy SSWS API-token connection. */
   readonly type: 'ssws';
+  /** The SSWS API token. */
   readonly apiToken: Secret<string>;
 }
 
+/** A named connection from the connections file, with its secrets resolved. */
 export type Connection = OAuthConnection | SswsConnection;
 
 /** The loaded connections by name. */
@@ -135,7 +152,9 @@ export type Connections = ReadonlyMap<string, Connection>;
 export interface ConnectionConfigIssue {
   /** e.g. `connections["okta-automation"].clientAuth.privateKey` */
   readonly field: string;
+  /** The connection it concerns, when it concerns one. */
   readonly connection?: string;
+  /** What is wrong and what to do; never a secret value. */
   readonly message: string;
 }
 
@@ -143,11 +162,17 @@ export interface ConnectionConfigIssue {
  * The connections configuration is invalid. The message lists every problem, each prefixed with the
  * connection and the field (`connections["okta-automation"].clientAuth.privateKey: ...`). It never
  * contains a secret value.
+ *
+ * Thrown by {@link loadConnections} and {@link parseConnections}, when a worker starts: nothing retries it;
+ * fix the file or the environment it refers to.
  */
 export class ConnectionConfigError extends Error {
+  /** Always `ConnectionConfigError`. */
   override readonly name = 'ConnectionConfigError';
   constructor(
+    /** Every problem found. */
     readonly issues: readonly ConnectionConfigIssue[],
+    /** The file (or other source) the configuration came from. */
     readonly source?: string,
   ) {
     super(
@@ -157,6 +182,7 @@ export class ConnectionConfigError extends Error {
   }
 }
 
+/** Options of {@link parseConnections}. */
 export interface ParseConnectionsOptions {
   /** Directory that relative file paths (secrets, CA, refresh-token store) are resolved against. */
   baseDir: string;

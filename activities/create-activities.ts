@@ -26,6 +26,7 @@ import { createTokenCache, type TokenCache } from './token-cache.js';
 import { revokeAccessToken } from './token-revocation.js';
 import type { CodecKeyring } from '../worker/keys.js';
 
+/** What {@link createOktaActivities} needs: the worker's connections, build id and session keys. */
 export interface OktaActivityDeps {
   /** The named connections every worker loads (`loadConnections()`). */
   connections: Connections;

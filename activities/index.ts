@@ -1,24 +1,37 @@
-export * from './connections.js';
+// The public surface of `temporal-okta/activities`, by name: see api/temporal-okta-activities.api.md.
+// Internals (the token cache, the OAuth steps, the Management API client, the error mapping) are imported
+// from their modules by the package's own code and tests, not from here.
 export { Secret } from './secret.js';
-export * from './failures.js';
-export * from './oauth.js';
-export { connectionFetch, discoverOrg } from './oauth-configuration.js';
-export { protectedRequest, type ProtectedRequest } from './protected-request.js';
-export { revokeAccessToken } from './token-revocation.js';
-export * from './refresh-token-store.js';
-export * from './session-signing.js';
-export * from './token-cache.js';
-export * from './connect.js';
-export * from './create-activities.js';
-export * from './okta-client.js';
 export {
-  mapOktaError,
-  rateLimitResetDelayMs,
-  rateLimitRetryDelayMs,
-  RATE_LIMIT_MARGIN_MS,
-  retryDelayFromHeaders,
-  toOktaFailure,
-  type OAuthStep,
-  type OktaErrorBody,
-} from './okta-errors.js';
-export * from './transport.js';
+  CONNECTIONS_ENV_VAR,
+  ConnectionConfigError,
+  DEFAULT_SCOPES,
+  loadConnections,
+  parseConnections,
+  type ClientAuthentication,
+  type ClientSecretAuth,
+  type Connection,
+  type ConnectionConfigIssue,
+  type Connections,
+  type Grant,
+  type OAuthConnection,
+  type ParseConnectionsOptions,
+  type PrivateKeyJwtAuth,
+  type RefreshTokenStoreConfig,
+  type RefreshTokenStoreFactory,
+  type SswsConnection,
+} from './connections.js';
+export { finishAuthorization, startAuthorization, type PendingAuthorization } from './oauth.js';
+export {
+  RefreshTokenStoreError,
+  fileRefreshTokenStore,
+  type FileLockOptions,
+  type RefreshTokenStore,
+} from './refresh-token-store.js';
+export { SESSION_KEYS_ENV, loadSessionKeysFromEnv } from './session-signing.js';
+export { findConnection, testConnection, type CheckResult } from './connect.js';
+export {
+  createOktaActivities,
+  type OktaActivityDeps,
+  type OktaActivityFunctions,
+} from './create-activities.js';

@@ -216,9 +216,13 @@ export function assertRequiredScopes(connection: Connection, token: Token): void
 
 /** What the CLI keeps between printing the sign-in URL and receiving the callback. Holds the PKCE verifier. */
 export interface PendingAuthorization {
+  /** The connection being authorised. */
   readonly connection: OAuthConnection;
+  /** The redirect URI the sign-in returns to. */
   readonly redirectUri: string;
+  /** The `state` the callback must carry. */
   readonly state: string;
+  /** The PKCE code verifier: a secret until the code is exchanged. */
   readonly codeVerifier: string;
 }
 

@@ -43,10 +43,14 @@ export interface RefreshTokenStore {
 /**
  * The refresh-token store cannot be used. `retryable` is false when it needs fixing first (the key
  * does not decrypt it, the file is unreadable) and true when trying later may work (its lock stayed
- * taken, a write failed).
+ * taken, a write failed). Thrown by a store's methods; an action that meets it fails with
+ * `OktaRefreshTokenStoreFailed` when `retryable` (retried) and `OktaConnectionMisconfigured` otherwise (not
+ * retried).
  */
 export class RefreshTokenStoreError extends Error {
+  /** Always `RefreshTokenStoreError`. */
   override readonly name = 'RefreshTokenStoreError';
+  /** Whether trying again later may work. */
   readonly retryable: boolean;
   /** The system error code behind it, e.g. `ENOSPC`, when there is one. */
   readonly code?: string;

@@ -21,9 +21,11 @@ export class Secret<T> {
   reveal(): T {
     return secretValues.get(this) as T;
   }
+  /** `[secret from <source>]`: serialising never reveals the value. */
   toJSON(): string {
     return `[secret from ${this.source}]`;
   }
+  /** `[secret from <source>]`: printing never reveals the value. */
   toString(): string {
     return `[secret from ${this.source}]`;
   }

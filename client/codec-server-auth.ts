@@ -22,6 +22,7 @@ const ASYMMETRIC_ALGORITHMS = [
 
 /** The Web UI user's OIDC access token, checked against the issuer's keys, the audience and who may decode. */
 export interface CodecServerOidcAuth {
+  /** Check the Web UI user's OIDC access token. */
   kind: 'oidc';
   /**
    * The issuer of the Web UI's access tokens, e.g. `https://companyabc.okta.com/oauth2/default` (an Okta

@@ -23,6 +23,7 @@ const ALLOWED_METHODS = 'POST, OPTIONS';
 const ROUTES = ['/encode', '/decode'] as const;
 type Route = (typeof ROUTES)[number];
 
+/** Options of {@link startCodecServer}. */
 export interface CodecServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
@@ -42,6 +43,7 @@ export interface CodecServerOptions {
   logger?: { error(message: string): void };
 }
 
+/** A running codec server, from {@link startCodecServer}. */
 export interface CodecServer {
   /** The server's base URL, e.g. `http://127.0.0.1:8888`: the Web UI's codec endpoint. */
   readonly url: string;

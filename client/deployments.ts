@@ -4,8 +4,11 @@ import proto from '@temporalio/proto';
 // @temporalio/proto is CommonJS: Node's ESM loader only offers its default export.
 const { VersionDrainageStatus, RoutingConfigUpdateState } = proto.temporal.api.enums.v1;
 
+/** Options of {@link promoteBuild}. */
 export interface PromoteOptions {
+  /** The Worker Deployment's name (`TEMPORAL_OKTA_DEPLOYMENT_NAME` on the workers). */
   deploymentName: string;
+  /** The build to promote. */
   buildId: string;
   /** How long to wait for a worker of the new build to register its version. */
   timeoutMs?: number;
@@ -15,7 +18,9 @@ export interface PromoteOptions {
   identity?: string;
 }
 
+/** A build older than the one promoted, and what still runs on it. */
 export interface OlderVersionReport {
+  /** The older build's id. */
   buildId: string;
   /** `draining`: open workflows pinned to it still run there; `drained`: none; `unknown`: not computed yet. */
   drainage: 'draining' | 'drained' | 'unknown';
@@ -23,23 +28,31 @@ export interface OlderVersionReport {
   openWorkflows: number;
 }
 
+/** What {@link promoteBuild} did, and what still runs on older builds. */
 export interface PromotionReport {
+  /** The Worker Deployment's name. */
   deploymentName: string;
+  /** The build now current. */
   buildId: string;
   /** The build that was current before, if any (the promoted build itself when it already was current). */
   previousBuildId?: string;
+  /** The other builds, with what still runs on them. */
   olderVersions: OlderVersionReport[];
 }
 
+/** Options of {@link rampBuild}. */
 export interface RampOptions extends PromoteOptions {
   /** The share of new workflows that start on the build, in percent: more than 0, at most 100. */
   percentage: number;
 }
 
+/** What {@link rampBuild} did, and what still runs on other builds. */
 export interface RampReport {
+  /** The Worker Deployment's name. */
   deploymentName: string;
   /** The ramping build: it takes `percentage` % of new workflows. */
   buildId: string;
+  /** The share of new workflows that start on the ramping build, in percent. */
   percentage: number;
   /** The current build, which takes the other new workflows (none: unversioned workers do). */
   currentBuildId?: string;
@@ -47,8 +60,13 @@ export interface RampReport {
   olderVersions: OlderVersionReport[];
 }
 
-/** A promotion that cannot complete: says what is missing and what to do. */
+/**
+ * A promotion that cannot complete: says what is missing and what to do. Thrown by {@link promoteBuild}
+ * and {@link rampBuild} (for example when no worker of the build registered in time); not retried: run
+ * the command again once the cause is fixed.
+ */
 export class PromotionError extends Error {
+  /** Always `PromotionError`. */
   override readonly name = 'PromotionError';
 }
 

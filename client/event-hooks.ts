@@ -27,15 +27,19 @@ export type EventHookRoute =
  * fields of its route's `start.input`.
  */
 export interface EventHookInput {
+  /** The System Log event Okta delivered. */
   event: OktaLogEvent;
   /** The id of the event's first `User` target, when it has one (the user the event is about). */
   userId?: string;
 }
 
+/** Options of {@link createEventHookReceiver}. */
 export interface EventHookReceiverOptions {
+  /** The Temporal client that starts and signals the workflows. */
   client: Client;
   /** The value Okta sends in the hook's authorization header (`channel.config.authScheme.value`). */
   secret: string;
+  /** What to start or signal, by event type. */
   routes: EventHookRoute[];
   /** The header Okta sends the secret in; default `authorization`. */
   header?: string;

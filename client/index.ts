@@ -1,15 +1,29 @@
-export { CODEC_SERVER_TOKEN_ENV, DEFAULT_ALLOWED_ORIGINS, startCodecServer } from './codec-server.js';
-export type {
-  CodecServer,
-  CodecServerAuth,
-  CodecServerOidcAuth,
-  CodecServerOptions,
+// The public surface of `temporal-okta/client`, by name: see api/temporal-okta-client.api.md.
+export {
+  CODEC_SERVER_TOKEN_ENV,
+  type CodecServerAuth,
+  type CodecServerOidcAuth,
+} from './codec-server-auth.js';
+export {
+  DEFAULT_ALLOWED_ORIGINS,
+  startCodecServer,
+  type CodecServer,
+  type CodecServerOptions,
 } from './codec-server.js';
-export * from './deployments.js';
 export {
   createEventHookReceiver,
   eventWorkflowId,
   type EventHookInput,
-  type EventHookRoute,
   type EventHookReceiverOptions,
+  type EventHookRoute,
 } from './event-hooks.js';
+export {
+  PromotionError,
+  promoteBuild,
+  rampBuild,
+  type OlderVersionReport,
+  type PromoteOptions,
+  type PromotionReport,
+  type RampOptions,
+  type RampReport,
+} from './deployments.js';

@@ -26,10 +26,12 @@ export const ConnectInputSchema = z.object({
   workflowId: z.string().min(1),
   runId: z.string().min(1),
 });
+/** The input of the `oktaConnect` activity (see {@link ConnectInputSchema}). */
 export type ConnectInput = z.infer<typeof ConnectInputSchema>;
 
 /** Input of `oktaDisconnect`: the session to end (its cached token is dropped and revoked where possible). */
 export const DisconnectInputSchema = z.object({ session: OktaSessionSchema });
+/** The input of the `oktaDisconnect` activity (see {@link DisconnectInputSchema}). */
 export type DisconnectInput = z.infer<typeof DisconnectInputSchema>;
 
 /** Okta's user statuses (`UserStatus` in the Management API). */
@@ -43,6 +45,7 @@ export const OktaUserStatus = {
   SUSPENDED: 'SUSPENDED',
   DEPROVISIONED: 'DEPROVISIONED',
 } as const;
+/** One of {@link OktaUserStatus}'s values. */
 export type OktaUserStatus = (typeof OktaUserStatus)[keyof typeof OktaUserStatus];
 
 /**
@@ -67,6 +70,7 @@ export const OktaUserSchema = z.object({
     lastName: z.string().nullable(),
   }),
 });
+/** An Okta user as actions return it (see {@link OktaUserSchema}). */
 export type OktaUser = z.infer<typeof OktaUserSchema>;
 
 /**
@@ -113,23 +117,31 @@ export interface OktaActivities {
   oktaUsersListPage(input: A.UsersListPageInput): Promise<A.Page<OktaUser>>;
   /** The groups a user belongs to. */
   oktaUsersGroups(input: A.UserGroupsInput): Promise<A.ListResult<A.OktaGroup>>;
+  /** Creates a group. */
   oktaGroupsCreate(input: A.GroupsCreateInput): Promise<A.OktaGroup>;
+  /** `GET /api/v1/groups/{id}`. */
   oktaGroupsGet(input: A.GroupsGetInput): Promise<A.OktaGroup>;
+  /** Replaces a group's profile. */
   oktaGroupsUpdate(input: A.GroupsUpdateInput): Promise<A.OktaGroup>;
   /** The one group with this exact name (case-insensitive); OktaNotFound for none, OktaConflict for several. */
   oktaGroupsFindByName(input: A.GroupsFindByNameInput): Promise<A.OktaGroup>;
   /** Deletes a group; a group already gone counts as deleted. */
   oktaGroupsDelete(input: A.GroupsDeleteInput): Promise<A.DeleteResult>;
+  /** Lists or searches groups, following pages up to `limit`; resumes from its heartbeat on retry. */
   oktaGroupsList(input: A.GroupsListInput): Promise<A.ListResult<A.OktaGroup>>;
+  /** One page of groups; pass the returned cursor back for the next. */
   oktaGroupsListPage(input: A.GroupsListPageInput): Promise<A.Page<A.OktaGroup>>;
   /** Adds a member; adding twice is a success. */
   oktaGroupsAddUser(input: A.GroupMembershipInput): Promise<void>;
   /** Removes a member; removing an absent member is a success. */
   oktaGroupsRemoveUser(input: A.GroupMembershipInput): Promise<void>;
+  /** A group's members, following pages up to `limit`. */
   oktaGroupsMembers(input: A.GroupMembersInput): Promise<A.ListResult<OktaUser>>;
+  /** One page of a group's members. */
   oktaGroupsMembersPage(input: A.GroupMembersPageInput): Promise<A.Page<OktaUser>>;
   /** System Log events in a window (until defaults to now), up to `limit`; resumes from its heartbeat. */
   oktaLogsQuery(input: A.LogsQueryInput): Promise<A.ListResult<A.OktaLogEvent>>;
+  /** One page of System Log events in a window. */
   oktaLogsQueryPage(input: A.LogsQueryPageInput): Promise<A.Page<A.OktaLogEvent>>;
   /** One poll of the System Log: the events after the cursor, and the next cursor (always set). */
   oktaLogsPoll(input: A.LogsPollInput): Promise<A.LogPoll>;
@@ -158,6 +170,7 @@ export interface OktaActivities {
   oktaGroupRulesCreate(input: A.GroupRulesCreateInput): Promise<A.OktaGroupRule>;
   /** Lists group rules (`search` on names), following pages up to `limit`. */
   oktaGroupRulesList(input: A.GroupRulesListInput): Promise<A.ListResult<A.OktaGroupRule>>;
+  /** `GET /api/v1/groups/rules/{id}`. */
   oktaGroupRulesGet(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
   /** Activates a rule; an active rule stays active. */
   oktaGroupRulesActivate(input: A.GroupRuleInput): Promise<A.OktaGroupRule>;
@@ -171,6 +184,7 @@ export interface OktaActivities {
   oktaRolesAssignToGroup(input: A.GroupRoleInput): Promise<A.OktaRoleAssignment>;
   /** A user's admin roles: its own and those of its groups. */
   oktaRolesListForUser(input: A.UserRolesInput): Promise<A.OktaRoleAssignment[]>;
+  /** A group's admin roles. */
   oktaRolesListForGroup(input: A.GroupRolesInput): Promise<A.OktaRoleAssignment[]>;
   /** Unassigns a role assigned to the user itself; a role not assigned is a success. */
   oktaRolesRemoveFromUser(input: A.UserRoleInput): Promise<void>;

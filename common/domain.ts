@@ -33,24 +33,32 @@ export const OktaDomainErrorReason = {
   oktaApex: 'oktaApex',
   undeclaredCustomDomain: 'undeclaredCustomDomain',
 } as const;
+/** One of {@link OktaDomainErrorReason}'s values. */
 export type OktaDomainErrorReason = (typeof OktaDomainErrorReason)[keyof typeof OktaDomainErrorReason];
 
 /**
  * A domain that is not an acceptable Okta org domain. The message says what is wrong and what to enter
  * instead; `suggestion`, when present, is the domain to enter. Messages never repeat user info, queries
  * or fragments, which may hold credentials or codes.
+ *
+ * Thrown by {@link parseOktaDomain}. Connect reports it as an `OktaInvalidDomain` failure, which is not
+ * retried; the connections loader reports it as a problem of the connection's `domain`.
  */
 export class OktaDomainError extends Error {
+  /** Always `OktaDomainError`. */
   override readonly name = 'OktaDomainError';
   constructor(
+    /** Why the domain was rejected. */
     readonly reason: OktaDomainErrorReason,
     message: string,
+    /** The domain to enter instead, when there is one. */
     readonly suggestion?: string,
   ) {
     super(message);
   }
 }
 
+/** Options of {@link parseOktaDomain}. */
 export interface ParseOktaDomainOptions {
   /**
    * Hosts that are not Okta domains but are accepted anyway: a connection's declared custom domain (or

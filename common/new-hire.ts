@@ -44,7 +44,9 @@ export const NewHireSchema = z.strictObject({
   city: text('the city').optional(),
   manager: z.email("must be the manager's login").optional(),
 });
+/** One new hire, as validated (see {@link NewHireSchema}). */
 export type NewHire = z.infer<typeof NewHireSchema>;
+/** One new hire as a client writes it, before defaults and normalisation (see {@link NewHireSchema}). */
 export type NewHireInput = z.input<typeof NewHireSchema>;
 
 /** The most hires one onboarding run takes. */
@@ -114,6 +116,7 @@ export const OnboardingActivityOptionsSchema = z.strictObject({
     })
     .optional(),
 });
+/** Activity options for every Okta call of an onboarding run (see {@link OnboardingActivityOptionsSchema}). */
 export type OnboardingActivityOptions = z.infer<typeof OnboardingActivityOptionsSchema>;
 
 /** A group's id as onboarding passes it on: `00g...`. */
@@ -128,6 +131,7 @@ export const ProvisionOptionsSchema = z.strictObject({
   activityOptions: OnboardingActivityOptionsSchema.optional(),
   groupIds: z.array(GroupIdSchema).max(50).optional(),
 });
+/** The second argument of `provisionNewHire` (see {@link ProvisionOptionsSchema}). */
 export type ProvisionOptions = z.infer<typeof ProvisionOptionsSchema>;
 
 /** The hires of one payload: at most {@link MAX_HIRES_PER_BATCH}. */
@@ -153,6 +157,7 @@ export const OnboardingInputSchema = z.strictObject({
   /** Options for every Okta call of the run, e.g. a shorter attempt timeout for a fleet that loses workers. */
   activityOptions: OnboardingActivityOptionsSchema.optional(),
 });
+/** The input of the `onboardNewHires` workflow (see {@link OnboardingInputSchema}). */
 export type OnboardingInput = z.input<typeof OnboardingInputSchema>;
 
 /**
@@ -163,6 +168,7 @@ export const AddHiresSchema = z.strictObject({
   batch: z.number().int().min(1),
   hires: NewHiresBatchSchema,
 });
+/** The `addHires` signal's argument (see {@link AddHiresSchema}). */
 export type AddHires = z.input<typeof AddHiresSchema>;
 
 /** The name of the signal that brings a run started with `total` its further batches of hires. */
@@ -176,6 +182,7 @@ export const OnboardingBatchInputSchema = z.strictObject({
   /** Ids of groups earlier batches resolved, by lower-cased name. */
   groupIds: z.record(z.string(), GroupIdSchema).default({}),
 });
+/** The input of the `onboardNewHiresBatch` child workflow (see {@link OnboardingBatchInputSchema}). */
 export type OnboardingBatchInput = z.input<typeof OnboardingBatchInputSchema>;
 
 /** Where one hire stands in an onboarding run. */
@@ -186,11 +193,14 @@ export const HireStatus = {
   alreadyProvisioned: 'alreadyProvisioned',
   failed: 'failed',
 } as const;
+/** One of {@link HireStatus}'s values. */
 export type HireStatus = (typeof HireStatus)[keyof typeof HireStatus];
 
 /** What `provisionNewHire` returns. */
 export interface ProvisionResult {
+  /** The hire's Okta login. */
   login: string;
+  /** The Okta user's id (`00u...`). */
   userId: string;
   /** `created` now, or `alreadyProvisioned`: a user with this login existed. */
   status: 'created' | 'alreadyProvisioned';
@@ -200,9 +210,13 @@ export interface ProvisionResult {
 
 /** One hire's line in the progress and in the final report. */
 export interface HireProgress {
+  /** The hire's Okta login. */
   login: string;
+  /** Where the hire stands. */
   status: HireStatus;
+  /** The Okta user's id, once known. */
   userId?: string;
+  /** The group names the user was put in, once provisioned. */
   groups?: string[];
   /** Why it failed (status `failed`). */
   error?: string;
@@ -215,11 +229,15 @@ export interface HireProgress {
  * (the first {@link MAX_HIRES_PER_BATCH} of them; `failed` counts them all).
  */
 export interface OnboardingProgress {
+  /** Hires in the run, in all. */
   total: number;
   /** Hires whose child workflow completed (created or already provisioned). */
   done: number;
+  /** Hires whose child workflow failed. */
   failed: number;
+  /** Whether every hire is done or failed. */
   finished: boolean;
+  /** The hires' lines (only the failed ones for a run in batches). */
   hires: HireProgress[];
   /** Of `done`, created by this run (set for a run in batches). */
   created?: number;
@@ -231,8 +249,11 @@ export interface OnboardingProgress {
 
 /** What one batch child (`onboardNewHiresBatch`) reports to its parent. */
 export interface OnboardingBatchReport {
+  /** Hires the batch created. */
   created: number;
+  /** Hires of the batch that existed already. */
   alreadyProvisioned: number;
+  /** Hires of the batch whose child workflow failed. */
   failed: number;
   /** The lines of the hires that failed. */
   failures: HireProgress[];

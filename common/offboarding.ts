@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 /** What happens to the user's account: suspended (reversible with unsuspend) or deactivated. */
 export const OffboardingMode = { suspend: 'suspend', deactivate: 'deactivate' } as const;
+/** One of {@link OffboardingMode}'s values. */
 export type OffboardingMode = (typeof OffboardingMode)[keyof typeof OffboardingMode];
 
 const mode = z.enum(OffboardingMode, { error: 'must be "suspend" or "deactivate"' });
@@ -61,6 +62,7 @@ export const OffboardingInputSchema = z.strictObject({
   /** Child workflows at once (default 5). */
   concurrency: z.number().int().min(1).max(50).default(DEFAULT_OFFBOARDING_CONCURRENCY),
 });
+/** The input of the `offboardUsers` workflow (see {@link OffboardingInputSchema}). */
 export type OffboardingInput = z.input<typeof OffboardingInputSchema>;
 
 /** `offboardUser` as the parent starts it: one user, on the parent's global `okta` session. */
@@ -87,6 +89,7 @@ export const OffboardUserAnyInputSchema = z.union([OffboardUserInputSchema, Offb
   error:
     'must be { user, mode } (from offboardUsers) or { event, userId, domain, connection, mode? } (from an event hook)',
 });
+/** The input of the `offboardUser` workflow: from `offboardUsers` ({@link OffboardUserInputSchema}) or from an event hook ({@link OffboardUserEventInputSchema}). */
 export type OffboardUserInput =
   z.input<typeof OffboardUserInputSchema> | z.input<typeof OffboardUserEventInputSchema>;
 
@@ -99,11 +102,14 @@ export const OffboardingStep = {
   removeFromGroup: 'removeFromGroup',
   removeFromApp: 'removeFromApp',
 } as const;
+/** One of {@link OffboardingStep}'s values. */
 export type OffboardingStep = (typeof OffboardingStep)[keyof typeof OffboardingStep];
 
 /** What one step did: `done` (a change was made), or `skipped` with the reason. */
 export interface OffboardingAction {
+  /** Which step. */
   step: OffboardingStep;
+  /** `done` when a change was made, `skipped` when there was nothing to change. */
   outcome: 'done' | 'skipped';
   /** What it was done to (a group, an app, the factors), or why it was skipped. */
   detail: string;
@@ -113,11 +119,15 @@ export interface OffboardingAction {
 
 /** A System Log event that confirms a step, as the record keeps it. */
 export interface OffboardingLogEntry {
+  /** The event's unique id. */
   uuid: string;
+  /** When Okta recorded the event (ISO 8601). */
   published: string;
+  /** The event type, e.g. `user.lifecycle.deactivate`. */
   eventType: string;
   /** Okta's outcome, e.g. `SUCCESS`. */
   outcome?: string;
+  /** Okta's human-readable summary. */
   displayMessage?: string;
   /** The ids of the event's targets (the user, and the group or app). */
   targetIds: string[];
@@ -137,13 +147,19 @@ export const OFFBOARDING_EVENT_TYPES = [
 export interface OffboardUserResult {
   /** The login or id the user was given by. */
   user: string;
+  /** The Okta user's id (`00u...`). */
   userId: string;
+  /** The Okta user's login. */
   login: string;
+  /** Suspended or deactivated. */
   mode: OffboardingMode;
   /** `offboarded` when a change was made now; `alreadyOffboarded` when there was nothing left to change. */
   status: 'offboarded' | 'alreadyOffboarded';
+  /** The user's Okta status before offboarding, e.g. `ACTIVE`. */
   statusBefore: string;
+  /** The user's Okta status afterwards, e.g. `SUSPENDED` or `DEPROVISIONED`. */
   statusAfter: string;
+  /** Each step, in order: done or skipped. */
   actions: OffboardingAction[];
   /** The System Log events about this user of the types in {@link OFFBOARDING_EVENT_TYPES} since `since`. */
   systemLog: {
@@ -162,12 +178,16 @@ export const OffboardingStatus = {
   alreadyOffboarded: 'alreadyOffboarded',
   failed: 'failed',
 } as const;
+/** One of {@link OffboardingStatus}'s values. */
 export type OffboardingStatus = (typeof OffboardingStatus)[keyof typeof OffboardingStatus];
 
 /** One person's line in the progress and the final report. */
 export interface OffboardingUserProgress {
+  /** The login or id the person was given by. */
   user: string;
+  /** Where the person stands. */
   status: OffboardingStatus;
+  /** The Okta user's id, once known. */
   userId?: string;
   /** The child's record, once it finished. */
   result?: OffboardUserResult;
@@ -177,11 +197,15 @@ export interface OffboardingUserProgress {
 
 /** The `progress` query's answer, and the offboarding workflow's result once `finished`. */
 export interface OffboardingProgress {
+  /** People in the run. */
   total: number;
   /** People whose child workflow completed (offboarded now or already). */
   done: number;
+  /** People whose child workflow failed. */
   failed: number;
+  /** Whether everyone is done or failed. */
   finished: boolean;
+  /** One line per person. */
   users: OffboardingUserProgress[];
 }
 

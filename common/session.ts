@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** Where a session is visible: see docs/ARCHITECTURE.md §3. */
 export const SessionKind = { local: 'local', global: 'global', variable: 'variable' } as const;
+/** One of {@link SessionKind}'s values: `local`, `global` or `variable`. */
 export type SessionKind = (typeof SessionKind)[keyof typeof SessionKind];
 
 /**
@@ -31,6 +32,7 @@ export const OktaSessionSchema = z.object({
    */
   signature: z.string().optional(),
 });
+/** A serialisable handle on an authorised Okta connection, returned by `okta.connect` (see {@link OktaSessionSchema}). */
 export type OktaSession = z.infer<typeof OktaSessionSchema>;
 
 /** The default session name when none is given. */

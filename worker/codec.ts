@@ -57,12 +57,14 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return this.#keyring.activeKeyId;
   }
 
+  /** Encrypts each payload with the active key (AES-256-GCM), recording the key id in its metadata. */
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const keyId = this.#keyring.activeKeyId;
     const key = this.#keyring.keys.get(keyId) as KeyObject;
     return payloads.map((payload) => encryptPayload(payload, keyId, key));
   }
 
+  /** Decrypts each encrypted payload with the key its metadata names; others pass through unchanged. */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       if (!bytesEqual(payload.metadata?.encoding, encryptedEncodingBytes)) return payload;

@@ -35,10 +35,15 @@ const WorkerEnvSchema = z.object({
     .optional(),
 });
 
+/** A worker's settings, read from the environment by {@link loadWorkerConfig}. */
 export interface WorkerConfig {
+  /** The task queue (`TEMPORAL_OKTA_TASK_QUEUE`, default `temporal-okta`). */
   taskQueue: string;
+  /** The Worker Deployment's name (`TEMPORAL_OKTA_DEPLOYMENT_NAME`, default `temporal-okta`). */
   deploymentName: string;
+  /** The build id (`TEMPORAL_OKTA_BUILD_ID`, default: the package version and the source revision). */
   buildId: string;
+  /** Activities one worker runs at once (`TEMPORAL_OKTA_MAX_CONCURRENT_ACTIVITIES`). */
   maxConcurrentActivityTaskExecutions?: number;
   /**
    * The task queue's activity rate (`maxTaskQueueActivitiesPerSecond`), enforced by the Temporal server
@@ -49,8 +54,12 @@ export interface WorkerConfig {
   maxTaskQueueActivitiesPerSecond?: number;
 }
 
-/** A worker configuration error: names each variable that is wrong and what it must be. */
+/**
+ * A worker configuration error: names each variable that is wrong and what it must be. Thrown by
+ * {@link loadWorkerConfig} when the worker starts; nothing retries it.
+ */
 export class WorkerConfigError extends Error {
+  /** Always `WorkerConfigError`. */
   override readonly name = 'WorkerConfigError';
 }
 

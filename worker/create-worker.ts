@@ -16,8 +16,11 @@ export { SESSION_INTERCEPTORS_MODULE } from './plugin.js';
 /** The package's own workflows (the onboarding samples and the session API). */
 export const PACKAGE_WORKFLOWS_MODULE = packageModulePath('workflows/index');
 
+/** Options of {@link createOktaWorker}. */
 export interface CreateOktaWorkerOptions {
+  /** The connection to the Temporal server. */
   connection: NativeConnection;
+  /** The Temporal namespace; Temporal's default when absent. */
   namespace?: string;
   /** Task queue, deployment name and build id: `loadWorkerConfig()` reads them from the environment. */
   config: WorkerConfig;

@@ -1,3 +1,4 @@
+// The public surface of `temporal-okta/worker`, by name: see api/temporal-okta-worker.api.md.
 export { AesGcmPayloadCodec, ENCRYPTED_ENCODING, ENCRYPTION_KEY_ID_METADATA_KEY } from './codec.js';
 export { createDataConverter } from './data-converter.js';
 export { failureConverter } from './failure-converter.js';
@@ -12,10 +13,15 @@ export {
   parseCodecKeyFile,
   parseCodecKeys,
   readCodecKeyFile,
+  type CodecKeyring,
+  type GeneratedCodecKey,
 } from './keys.js';
-export type { CodecKeyring, GeneratedCodecKey } from './keys.js';
-export * from './build-id.js';
-export * from './config.js';
-export * from './create-worker.js';
-export { OktaPlugin } from './plugin.js';
-export type { OktaPluginOptions } from './plugin.js';
+export { OktaPlugin, SESSION_INTERCEPTORS_MODULE, type OktaPluginOptions } from './plugin.js';
+export { DEFAULT_DEPLOYMENT_NAME, defaultBuildId } from './build-id.js';
+export { DEFAULT_TASK_QUEUE, WorkerConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+export {
+  PACKAGE_WORKFLOWS_MODULE,
+  bundleOktaWorkflows,
+  createOktaWorker,
+  type CreateOktaWorkerOptions,
+} from './create-worker.js';

@@ -20,12 +20,20 @@ export const CodecErrorCode = {
   /** An encrypted payload failed authentication: it was altered, truncated or encrypted with another key. */
   DecryptionFailed: 'DecryptionFailed',
 } as const;
+/** One of {@link CodecErrorCode}'s values. */
 export type CodecErrorCode = (typeof CodecErrorCode)[keyof typeof CodecErrorCode];
 
-/** An error of the payload codec or its key configuration. Messages never contain key material. */
+/**
+ * An error of the payload codec or its key configuration; `code` says which. Messages never contain key
+ * material. Thrown when keys are loaded or parsed (`InvalidKeyConfig`: fix the configuration; retrying
+ * does not help), and by the codec when a payload cannot be decrypted (`MissingKeyId`, `UnknownKeyId`,
+ * `DecryptionFailed`): give every worker and client the keys the payloads were written with.
+ */
 export class CodecError extends Error {
+  /** Always `CodecError`. */
   override readonly name = 'CodecError';
   constructor(
+    /** What went wrong, as a stable string. */
     readonly code: CodecErrorCode,
     message: string,
   ) {
@@ -51,6 +59,7 @@ export interface CodecKeyring {
 
 /** A freshly generated codec key, as it is written to configuration (base64). */
 export interface GeneratedCodecKey {
+  /** The key's id. */
   readonly id: string;
   /** 32 random bytes, base64: key material. Store it as a secret; never log it. */
   readonly key: string;

@@ -75,6 +75,7 @@ export class OktaPlugin extends SimplePlugin {
     this.#deployment = deployment;
   }
 
+  /** Adds Worker Deployment Versioning (PINNED by default) for the plugin's `deployment`, unless the worker options already set `workerDeploymentOptions`. */
   override configureWorker(options: WorkerOptions): WorkerOptions {
     const configured = super.configureWorker(options);
     if (!this.#deployment || configured.workerDeploymentOptions) return configured;

@@ -41,6 +41,7 @@ export const FollowSystemLogInputSchema = z.object({
     signal: z.string().min(1).default('oktaLogEvent'),
   }),
 });
+/** The input of the `followSystemLog` workflow (see {@link FollowSystemLogInputSchema}). */
 export type FollowSystemLogInput = z.input<typeof FollowSystemLogInputSchema>;
 
 /** Ends {@link followSystemLog} after its current poll; it returns the cursor to resume from. */

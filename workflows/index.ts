@@ -1,10 +1,30 @@
-export { okta, DEFAULT_ACTIVITY_OPTIONS } from './okta.js';
-export type { ActionOptions, ConnectOptions, SessionOption, UsersGetOptions } from './okta.js';
-export type { SessionRef, VisibleSessionNames } from './sessions.js';
-export { SESSIONS_HEADER } from './interceptors.js';
-export type { OktaSession } from '../common/session.js';
-export type { OktaUser, OktaUserStatus } from '../common/contract.js';
+// The public surface of `temporal-okta/workflows`, by name: see api/temporal-okta-workflows.api.md.
+// It is also the module the worker bundles (PACKAGE_WORKFLOWS_MODULE): every workflow function exported
+// here is registered as a workflow type.
+export {
+  DEFAULT_ACTIVITY_OPTIONS,
+  okta,
+  type ActionOptions,
+  type ConnectOptions,
+  type SessionOption,
+  type UsersGetOptions,
+  type FollowLogOptions,
+} from './okta.js';
+export { type SessionRef } from './sessions.js';
+export { type OktaSession } from '../common/session.js';
+export { type OktaUserStatus, type OktaUser } from '../common/contract.js';
 export { pinned } from './versioning.js';
-export * from './onboarding.js';
-export * from './follow-system-log.js';
-export * from './offboarding.js';
+export {
+  addHiresSignal,
+  onboardNewHires,
+  onboardNewHiresBatch,
+  progressQuery,
+  provisionNewHire,
+} from './onboarding.js';
+export {
+  FollowSystemLogInputSchema,
+  followSystemLog,
+  stopFollowingSignal,
+  type FollowSystemLogInput,
+} from './follow-system-log.js';
+export { offboardUser, offboardUsers, offboardingProgressQuery } from './offboarding.js';

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OktaErrorType } from '../../common/errors.js';
 import { OktaSessionSchema } from '../../common/session.js';
-import { SESSIONS_HEADER } from '../../workflows/index.js';
+import { SESSIONS_HEADER } from '../../workflows/interceptors.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 import {
   globalAcrossContinueAsNew,
