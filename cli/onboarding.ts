@@ -1,27 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import {
   MAX_HIRES_PER_BATCH,
   NewHiresSchema,
-  ONBOARDING_ADD_HIRES_SIGNAL,
   ONBOARDING_PROGRESS_QUERY,
-  OnboardingInputSchema,
   describeIssues,
-  type AddHires,
   type NewHire,
-  type OnboardingInput,
   type OnboardingProgress,
 } from '../common/new-hire.js';
 import type { onboardNewHires } from '../workflows/onboarding.js';
 import { unlessAborted } from './abort.js';
 import { createProgressDisplay, writeLine, type Output } from './progress.js';
 import { renderTable } from './table.js';
+import { InputError } from '../client/onboarding.js';
 
-/** A problem with the user's input: the message says what to fix. */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
+export { InputError, startOnboarding, type StartOnboardingOptions } from '../client/onboarding.js';
 
 /**
  * Reads and validates a JSON file of new hires (see `samples/new-hires.json`).
@@ -52,52 +46,6 @@ export async function loadNewHires(file: string): Promise<NewHire[]> {
     throw new InputError(`${path} is not a valid list of new hires:\n- ${problems.join('\n- ')}`);
   }
   return parsed.data;
-}
-
-/** The onboarding input as the client takes it: every hire of the run (up to 10,000) in `hires`. */
-const ClientOnboardingInputSchema = OnboardingInputSchema.omit({ total: true }).extend({
-  hires: NewHiresSchema,
-});
-
-export interface StartOnboardingOptions {
-  /** Every hire of the run in `hires`, up to 10,000 (sent 500 a payload). */
-  input: Omit<OnboardingInput, 'total'>;
-  taskQueue: string;
-  /** Default `onboarding-<timestamp>`. */
-  workflowId?: string;
-}
-
-/**
- * Validates the onboarding input at the client edge, then starts the `onboardNewHires` workflow. More
- * hires than one payload holds (500) go in batches: the first in the input, with `total`, the others by
- * numbered `addHires` signals, all sent before this returns.
- */
-export async function startOnboarding(
-  client: Client,
-  options: StartOnboardingOptions,
-): Promise<WorkflowHandle<typeof onboardNewHires>> {
-  const parsed = ClientOnboardingInputSchema.safeParse(options.input);
-  if (!parsed.success) {
-    throw new InputError(`Invalid onboarding input:\n- ${describeIssues(parsed.error).join('\n- ')}`);
-  }
-  const workflowId =
-    options.workflowId ?? `onboarding-${new Date().toISOString().replace(/[:.]/g, '-').toLowerCase()}`;
-  const { hires, ...rest } = parsed.data;
-  const batches: NewHire[][] = [];
-  for (let i = 0; i < hires.length; i += MAX_HIRES_PER_BATCH) {
-    batches.push(hires.slice(i, i + MAX_HIRES_PER_BATCH));
-  }
-  const [first, ...others] = batches;
-  const handle = await client.workflow.start<typeof onboardNewHires>('onboardNewHires', {
-    args: [{ ...rest, hires: first!, ...(others.length ? { total: hires.length } : {}) }],
-    taskQueue: options.taskQueue,
-    workflowId,
-  });
-  for (const [index, batch] of others.entries()) {
-    const more: AddHires = { batch: index + 1, hires: batch };
-    await handle.signal(ONBOARDING_ADD_HIRES_SIGNAL, more);
-  }
-  return handle;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -27,3 +27,4 @@ export {
   type RampOptions,
   type RampReport,
 } from './deployments.js';
+export { InputError, startOnboarding, type StartOnboardingOptions } from './onboarding.js';
