@@ -29,7 +29,7 @@ export async function fanOutBenchmark(options: { scale: number; rounds: number }
   });
   const tag = randomBytes(4).toString('hex');
   const config = { taskQueue: `bench-fan-out-${tag}`, deploymentName: `bench-fan-out-${tag}`, buildId: tag };
-  const noop: BenchActivities = { benchNoop: async () => undefined };
+  const noop: Pick<BenchActivities, 'benchNoop'> = { benchNoop: async () => undefined };
   const worker = await createOktaWorker({
     connection: temporal.env.nativeConnection,
     config,

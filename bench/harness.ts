@@ -98,6 +98,8 @@ export interface BenchWorkers {
   fleet: Fleet;
   client: Client;
   taskQueue: string;
+  /** The payload codec keys of the processes and the client (`id:base64key`). */
+  codecKeys: string;
   close(): Promise<void>;
 }
 
@@ -143,7 +145,7 @@ export async function startBenchWorkers(
     await fleet.close();
     throw err;
   }
-  return { fleet, client, taskQueue, close: () => fleet.close() };
+  return { fleet, client, taskQueue, codecKeys, close: () => fleet.close() };
 }
 
 /** A process's resident set size in bytes (Linux `/proc`), or undefined when it cannot be read. */

@@ -1,15 +1,21 @@
 /** Workflows of the fan-out and listing benchmarks, bundled with the package's own (bench/harness.ts). */
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Page } from '../common/actions.js';
 import { okta } from '../workflows/index.js';
 
 export * from '../workflows/index.js';
 
-/** The activity the fan-out baseline calls: nothing at all (registered by bench/fan-out.ts). */
+/**
+ * The activities of the baselines: the fan-out's does nothing at all (registered by bench/fan-out.ts); the
+ * listing floor's returns a page held in memory, the same bytes `okta.users.listPage` returns for it
+ * (bench/listing.ts).
+ */
 export interface BenchActivities {
   benchNoop(): Promise<void>;
+  benchPage(index: number): Promise<Page<unknown>>;
 }
 
-const { benchNoop } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1 minute' });
+const { benchNoop, benchPage } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1 minute' });
 
 /** Where the benchmark workflows connect. */
 export interface BenchOrg {
@@ -64,5 +70,12 @@ export async function benchListUsers(org: BenchOrg, pageSize: number, maxPages =
     users += page.length;
     if (++pages >= maxPages) break;
   }
+  return users;
+}
+
+/** Temporal's floor of a listing: one activity per page, each returning a page without calling Okta. */
+export async function benchListFloor(pages: number): Promise<number> {
+  let users = 0;
+  for (let i = 0; i < pages; i++) users += (await benchPage(i)).items.length;
   return users;
 }

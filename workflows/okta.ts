@@ -228,9 +228,12 @@ function defineAction<N extends Exclude<OktaActivityName, 'oktaConnect' | 'oktaD
   name: N,
   schema: z.ZodObject,
 ) {
-  const fields = schema.omit({ session: true }).extend(ActionOptionsShape).strict();
+  // Built on first use: module scope runs again for every workflow (the SDK gives each its own module
+  // state), and building some sixty schemas there cost every workflow start milliseconds of CPU.
+  let fields: z.ZodObject | undefined;
   type Fields = Omit<Parameters<OktaActivities[N]>[0], 'session'>;
   return (options: Fields & ActionOptions): Promise<Awaited<ReturnType<OktaActivities[N]>>> => {
+    fields ??= schema.omit({ session: true }).extend(ActionOptionsShape).strict();
     const {
       session: _s,
       activityOptions: _o,

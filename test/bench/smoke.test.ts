@@ -49,5 +49,8 @@ describe('the benchmarks, each at its smallest', () => {
     reported(result);
     expect(result.candidate.figures?.users).toBe(result.baseline.figures?.users);
     expect(result.candidate.figures?.['worker RSS growth MiB']).toBeDefined();
+    expect(
+      result.candidate.figures?.["Temporal's floor ms (one activity per page returning the same bytes)"],
+    ).toBeGreaterThan(0);
   }, 60_000);
 });
