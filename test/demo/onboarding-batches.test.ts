@@ -1,9 +1,5 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOktaActivities } from '../../activities/create-activities.js';
-import { promoteBuild } from '../../client/deployments.js';
 import { renderOnboardingReport, startOnboarding } from '../../cli/onboarding.js';
 import {
   ONBOARDING_ADD_HIRES_SIGNAL,
@@ -13,10 +9,8 @@ import {
   type OnboardingProgress,
 } from '../../common/new-hire.js';
 import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
-import { createOktaWorker } from '../../worker/create-worker.js';
-import { testSessionKeys } from '../helpers/session-keys.js';
-import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
-import { startOktaOrg, type OktaOrg } from '../versioning/harness.js';
+import type { OktaOrg } from '../versioning/harness.js';
+import { startSampleWorker, type SampleWorker } from './sample-worker.js';
 
 /**
  * A run of more hires than one payload holds (README, "Onboarding at scale"): the client sends 500 hires a
@@ -24,38 +18,17 @@ import { startOktaOrg, type OktaOrg } from '../versioning/harness.js';
  * own child and reports counts. Here with batches of a few hires, the way `startOnboarding` sends 500.
  */
 
-const buildId = 'onboarding-batches-test';
-let env: TestWorkflowEnvironment;
+let sample: SampleWorker;
 let org: OktaOrg;
-let worker: Worker;
-let running: Promise<void>;
 let client: Client;
 let taskQueue: string;
 
 beforeAll(async () => {
-  env = await connectToDevServer();
-  org = await startOktaOrg();
-  taskQueue = uniqueTaskQueue('onboarding-batches');
-  worker = await createOktaWorker({
-    connection: env.nativeConnection,
-    config: { taskQueue, deploymentName: taskQueue, buildId },
-    activities: createOktaActivities({
-      connections: org.connections,
-      buildId,
-      sessionKeys: testSessionKeys(),
-    }),
-  });
-  running = worker.run();
-  client = env.client;
-  await promoteBuild(client, { deploymentName: taskQueue, buildId });
+  sample = await startSampleWorker('onboarding-batches');
+  ({ org, client, taskQueue } = sample);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await org?.close();
-});
+afterAll(() => sample?.close());
 
 function hires(count: number, tag: string): NewHire[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -1,53 +1,26 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOktaActivities } from '../../activities/create-activities.js';
-import { promoteBuild } from '../../client/deployments.js';
 import { NON_RETRYABLE_ERROR_TYPES, OktaErrorType } from '../../common/errors.js';
 import { provisionWorkflowId } from '../../common/new-hire.js';
 import { EMULATOR_CONNECTIONS } from 'temporal-okta-emulator/connections';
-import { createOktaWorker } from '../../worker/create-worker.js';
-import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
-import { testSessionKeys } from '../helpers/session-keys.js';
-import { startOktaOrg, type OktaOrg } from '../versioning/harness.js';
+import type { OktaOrg } from '../versioning/harness.js';
+import { startSampleWorker, type SampleWorker } from './sample-worker.js';
 
 /** The sample workflows check their input again at the workflow boundary (a client may skip its own check). */
 
-const buildId = 'onboarding-test';
-let env: TestWorkflowEnvironment;
+let sample: SampleWorker;
 let org: OktaOrg;
-let worker: Worker;
-let running: Promise<void>;
 let client: Client;
 let taskQueue: string;
 
 beforeAll(async () => {
-  env = await connectToDevServer();
-  org = await startOktaOrg();
-  taskQueue = uniqueTaskQueue('onboarding-input');
-  worker = await createOktaWorker({
-    connection: env.nativeConnection,
-    config: { taskQueue, deploymentName: taskQueue, buildId },
-    activities: createOktaActivities({
-      connections: org.connections,
-      buildId,
-      sessionKeys: testSessionKeys(),
-    }),
-  });
-  running = worker.run();
-  client = env.client;
-  await promoteBuild(client, { deploymentName: taskQueue, buildId });
+  sample = await startSampleWorker('onboarding-input');
+  ({ org, client, taskQueue } = sample);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await org?.close();
-});
+afterAll(() => sample?.close());
 
 /** Runs a workflow by name and returns its failure, plus whether any workflow task failed on the way. */
 async function failureOf(workflowType: string, input: unknown) {
