@@ -31,8 +31,8 @@ import { startFleet, type Fleet } from './fleet.js';
  * The fleet under fire (docs/ARCHITECTURE.md §11, "Crashes and faults lose nothing"), on the test run's dev server.
  * Three worker processes of one build (test/fleet/worker-process.ts) onboard 300 hires with the package's
  * `onboardNewHires` workflow and its global session, while:
- * - a worker (round robin) is killed with SIGKILL and a new one started in its place, KILL_EVERY_MS after
- *   the previous replacement polls: every few seconds, one worker down at a time;
+ * - FLEET_SIZE workers, round robin, are killed with SIGKILL, each when another quarter of the hires'
+ *   children completed, and a new one started in its place;
  * - 10 % of Management API requests fail, a quarter each: 503, a LATENCY_MS delay, the connection dropped
  *   before the org acts, the connection dropped after it acted (a lost response). On top of that the first
  *   LOST_USER_CREATES user creates and LOST_GROUP_CREATES group creates lose their response, so every run
@@ -52,14 +52,14 @@ import { startFleet, type Fleet } from './fleet.js';
  * Tuned for a 2-core machine (the whole file in under 3 minutes): 40 children at once, workers holding at
  * most 10 activities and 4 workflow tasks (what a SIGKILL loses to timeouts), attempts of 8 s instead of
  * the default minute, and rate-limit budgets above what the run needs (a 429 would park a retry until its
- * window resets). The next kill waits for the previous replacement: on a loaded machine, where a restart
- * takes longer than KILL_EVERY_MS, a fixed cadence would leave no worker up at all.
+ * window resets). Kills follow progress, not the clock: the run takes 16 s on an idle machine and over a
+ * minute on a loaded one, so a fixed cadence either missed the run or left no worker up; and a kill needs
+ * progress, which needs a worker up, so the run cannot stall on kills.
  */
 
 const HIRES = 300;
 const FLEET_SIZE = 3;
 const CONCURRENCY = 40;
-const KILL_EVERY_MS = 5_000;
 const FAULT_FRACTION = 0.1;
 const LATENCY_MS = 1_500;
 const LOST_USER_CREATES = 5;
@@ -131,26 +131,37 @@ let handle: WorkflowHandle<typeof onboardNewHires>;
 let faultIds: Record<string, string>;
 let run: ChaosRun;
 
+/** Children of the run that completed, by visibility. */
+function completedChildren(client: Client, taskQueue: string): Promise<number> {
+  const query = `WorkflowType = 'provisionNewHire' AND ExecutionStatus = 'Completed' AND TaskQueue = '${taskQueue}'`;
+  return client.workflow.count(query).then(({ count }) => count);
+}
+
 /**
- * Kills the workers round robin until `done` settles: KILL_EVERY_MS after the previous replacement polls,
- * the next slot. Returns how many it killed.
+ * Kills FLEET_SIZE workers round robin, the k-th once k / (FLEET_SIZE + 1) of the hires' children
+ * completed, and starts a new one in each one's place (without waiting for it). Returns how many it killed.
  */
-async function killRoundRobin(done: Promise<void>, isDone: () => boolean): Promise<number> {
+async function killAsTheRunProgresses(
+  client: Client,
+  taskQueue: string,
+  isDone: () => boolean,
+): Promise<number> {
   let kills = 0;
-  for (let slot = 0; ; slot = (slot + 1) % FLEET_SIZE) {
-    await Promise.race([sleep(KILL_EVERY_MS), done]);
-    if (isDone()) return kills;
-    const { ready } = await fleet!.killAndRestart(slot);
-    kills += 1;
-    await Promise.race([ready, done]);
+  while (kills < FLEET_SIZE && !isDone()) {
+    if ((await completedChildren(client, taskQueue)) >= (HIRES * (kills + 1)) / (FLEET_SIZE + 1)) {
+      await fleet!.killAndRestart(kills % FLEET_SIZE);
+      kills += 1;
+    } else {
+      await sleep(250);
+    }
   }
+  return kills;
 }
 
 /** Revokes every issued access token once half the hires' children completed; returns when (ms after start). */
 async function revokeAtHalfway(client: Client, taskQueue: string, isDone: () => boolean, started: number) {
-  const completed = `WorkflowType = 'provisionNewHire' AND ExecutionStatus = 'Completed' AND TaskQueue = '${taskQueue}'`;
   while (!isDone()) {
-    if ((await client.workflow.count(completed)).count >= HIRES / 2) {
+    if ((await completedChildren(client, taskQueue)) >= HIRES / 2) {
       await org.controls.revokeTokens();
       return Date.now() - started;
     }
@@ -239,11 +250,7 @@ beforeAll(async () => {
   });
   let finished = false;
   const outcome = handle.result().finally(() => (finished = true));
-  const done = outcome.then(
-    () => undefined,
-    () => undefined,
-  );
-  const killing = killRoundRobin(done, () => finished);
+  const killing = killAsTheRunProgresses(client, taskQueue, () => finished);
   const revoking = revokeAtHalfway(client, taskQueue, () => finished, started);
   const timer = new AbortController();
   const deadline = sleep(RUN_BUDGET_MS, undefined, { signal: timer.signal }).then(async () => {
