@@ -11,9 +11,14 @@ import {
   type OffboardingUserProgress,
 } from '../common/offboarding.js';
 import type { offboardUsers } from '../workflows/offboarding.js';
-import { unlessAborted } from './abort.js';
 import { InputError } from './onboarding.js';
-import { createProgressDisplay, writeLine, type Output } from './progress.js';
+import {
+  createProgressDisplay,
+  followProgress,
+  writeLine,
+  type FollowOptions,
+  type Output,
+} from './progress.js';
 import { renderTable } from './table.js';
 
 /**
@@ -77,41 +82,21 @@ export async function startOffboarding(
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Shows the progress of an offboarding run (from its `progress` query) until it finishes, and returns its
  * result. With `signal`, stops following when it aborts (the workflow keeps running).
  */
-export async function followOffboarding(
+export function followOffboarding(
   handle: WorkflowHandle<typeof offboardUsers>,
   out: Output,
-  options: { intervalMs?: number; signal?: AbortSignal } = {},
+  options: FollowOptions = {},
 ): Promise<OffboardingProgress> {
-  const { signal } = options;
-  const display = createProgressDisplay(out, 'people');
-  let settled = false;
-  const result = handle.result().finally(() => {
-    settled = true;
-  });
-  result.catch(() => undefined); // observed below; avoid an unhandled rejection while polling
-  try {
-    while (!settled && !signal?.aborted) {
-      const progress = await handle
-        .query<OffboardingProgress>(OFFBOARDING_PROGRESS_QUERY)
-        .catch(() => undefined);
-      if (progress) display.update(progress);
-      await unlessAborted(Promise.race([sleep(options.intervalMs ?? 300), result]), signal).catch(
-        () => undefined,
-      );
-    }
-    const final = await unlessAborted(result, signal);
-    display.finish(final);
-    return final;
-  } catch (err) {
-    display.finish();
-    throw err;
-  }
+  return followProgress<OffboardingProgress>(
+    handle,
+    OFFBOARDING_PROGRESS_QUERY,
+    createProgressDisplay(out, 'people'),
+    options,
+  );
 }
 
 const STATUS_LABEL: Record<string, string> = {

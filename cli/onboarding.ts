@@ -10,8 +10,13 @@ import {
   type OnboardingProgress,
 } from '../common/new-hire.js';
 import type { onboardNewHires } from '../workflows/onboarding.js';
-import { unlessAborted } from './abort.js';
-import { createProgressDisplay, writeLine, type Output } from './progress.js';
+import {
+  createProgressDisplay,
+  followProgress,
+  writeLine,
+  type FollowOptions,
+  type Output,
+} from './progress.js';
 import { renderTable } from './table.js';
 import { InputError } from '../client/onboarding.js';
 
@@ -48,41 +53,21 @@ export async function loadNewHires(file: string): Promise<NewHire[]> {
   return parsed.data;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Shows the progress of an onboarding run (from its `progress` query) until it finishes, and returns its
  * result. With `signal`, stops following when it aborts (the workflow keeps running).
  */
-export async function followOnboarding(
+export function followOnboarding(
   handle: WorkflowHandle<typeof onboardNewHires>,
   out: Output,
-  options: { intervalMs?: number; signal?: AbortSignal } = {},
+  options: FollowOptions = {},
 ): Promise<OnboardingProgress> {
-  const { signal } = options;
-  const display = createProgressDisplay(out);
-  let settled = false;
-  const result = handle.result().finally(() => {
-    settled = true;
-  });
-  result.catch(() => undefined); // observed below; avoid an unhandled rejection while polling
-  try {
-    while (!settled && !signal?.aborted) {
-      const progress = await handle
-        .query<OnboardingProgress>(ONBOARDING_PROGRESS_QUERY)
-        .catch(() => undefined);
-      if (progress) display.update(progress);
-      await unlessAborted(Promise.race([sleep(options.intervalMs ?? 300), result]), signal).catch(
-        () => undefined,
-      );
-    }
-    const final = await unlessAborted(result, signal);
-    display.finish(final);
-    return final;
-  } catch (err) {
-    display.finish();
-    throw err;
-  }
+  return followProgress<OnboardingProgress>(
+    handle,
+    ONBOARDING_PROGRESS_QUERY,
+    createProgressDisplay(out),
+    options,
+  );
 }
 
 const STATUS_LABEL: Record<string, string> = {

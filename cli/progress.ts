@@ -1,4 +1,6 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import type { OnboardingProgress } from '../common/new-hire.js';
+import { unlessAborted } from './abort.js';
 
 /** Where the CLI writes: a terminal gets a live progress bar, anything else plain lines. */
 export interface Output {
@@ -74,4 +76,45 @@ export function createProgressDisplay(out: Output, noun = 'hires'): ProgressDisp
       drawn = false;
     },
   };
+}
+
+/** How {@link followProgress} polls: every `intervalMs` (default 300), until `signal` aborts. */
+export interface FollowOptions {
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Shows a run's progress (from its `query`) on `display` until the workflow finishes, and returns its
+ * result. With `signal`, stops following when it aborts (the workflow keeps running).
+ */
+export async function followProgress<P extends RunProgress>(
+  handle: WorkflowHandle,
+  query: string,
+  display: ProgressDisplay,
+  options: FollowOptions = {},
+): Promise<P> {
+  const { signal } = options;
+  let settled = false;
+  const result = (handle.result() as Promise<P>).finally(() => {
+    settled = true;
+  });
+  result.catch(() => undefined); // observed below; avoid an unhandled rejection while polling
+  try {
+    while (!settled && !signal?.aborted) {
+      const progress = await handle.query<P>(query).catch(() => undefined);
+      if (progress) display.update(progress);
+      await unlessAborted(Promise.race([sleep(options.intervalMs ?? 300), result]), signal).catch(
+        () => undefined,
+      );
+    }
+    const final = await unlessAborted(result, signal);
+    display.finish(final);
+    return final;
+  } catch (err) {
+    display.finish();
+    throw err;
+  }
 }
