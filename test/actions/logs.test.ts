@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListResult, LogPoll, OktaLogEvent } from '../../common/actions.js';
@@ -16,6 +17,7 @@ import {
   receivedQuery,
 } from './logs-workflows.js';
 
+const { EventType } = temporal.api.enums.v1;
 const workflowsPath = fileURLToPath(new URL('./logs-workflows.ts', import.meta.url));
 
 let h: ActionsHarness;
@@ -125,10 +127,28 @@ describe('followSystemLog', () => {
       ],
     });
     const received = () => collector.query(receivedQuery);
+    /** Where a workflow is: its run, pending activities and last history events (for a failure message). */
+    const stateOf = async (workflowId: string) => {
+      const handle = client.workflow.getHandle(workflowId);
+      const { status, runId, raw } = await handle.describe();
+      const pending = (raw.pendingActivities ?? []).map(
+        (a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ?? ''}`,
+      );
+      const { events } = await handle.fetchHistory();
+      const last = (events ?? []).slice(-8).map((e) => `${e.eventId} ${EventType[e.eventType ?? 0]}`);
+      return JSON.stringify({ status: status.name, runId, pending, last });
+    };
+    // Events arrive within seconds. The bound leaves room for a task lost in transit at the worker's
+    // shutdown, which Temporal retries after the poll's start-to-close timeout (60 s).
     const waitFor = async (count: number) => {
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 150_000;
       while ((await received()).length < count && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 200));
+      const got = (await received()).length;
+      if (got < count)
+        throw new Error(
+          `The collector has ${got} of ${count} events. Follower: ${await stateOf(follower.workflowId)}. Collector: ${await stateOf(collectorId)}`,
+        );
     };
 
     for (let i = 0; i < 3; i++) await createUser(`follow-a${i}`);
@@ -156,5 +176,5 @@ describe('followSystemLog', () => {
     await collector.result();
     w.worker.shutdown();
     await w.running;
-  }, 120_000);
+  }, 400_000);
 });
