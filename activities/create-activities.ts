@@ -38,11 +38,17 @@ export interface OktaActivityDeps {
    * Every worker of a fleet must be given the same keys.
    */
   sessionKeys: CodecKeyring;
-  /** One per worker process; created here when omitted. */
-  tokens?: TokenCache;
   /** Per-request timeout, below the activities' start-to-close timeout. Default 30 s. */
   requestTimeoutMs?: number;
-  /** Paces requests from Okta's rate-limit headers; one per worker process, created here when omitted. */
+}
+
+/**
+ * The worker's own state, which {@link createOktaActivities} creates: the token cache and the pacer that
+ * reads Okta's rate-limit headers. The package's tests pass their own to look inside; no entry point
+ * exports this.
+ */
+export interface ActivityState {
+  tokens?: TokenCache;
   pacer?: RateLimitPacer;
 }
 
@@ -61,8 +67,13 @@ function invalidInput(activity: string, err: ZodError) {
  *   connections: await loadConnections(), buildId: config.buildId, sessionKeys: codecKeys });
  */
 export function createOktaActivities(deps: OktaActivityDeps) {
-  const tokens = deps.tokens ?? createTokenCache();
-  const pacer = deps.pacer ?? createRateLimitPacer();
+  return createActivitiesWith(deps, {});
+}
+
+/** {@link createOktaActivities} with a given token cache or pacer (see {@link ActivityState}). */
+export function createActivitiesWith(deps: OktaActivityDeps, state: ActivityState) {
+  const tokens = state.tokens ?? createTokenCache();
+  const pacer = state.pacer ?? createRateLimitPacer();
   const signer = createSessionSigner(deps.sessionKeys);
 
   /**

@@ -2,7 +2,6 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Connections } from '../activities/connections.js';
 import { createOktaActivities } from '../activities/create-activities.js';
-import type { TokenCache } from '../activities/token-cache.js';
 import { createDataConverter } from './data-converter.js';
 import type { CodecKeyring } from './keys.js';
 import { packageModulePath } from './module-path.js';
@@ -28,8 +27,6 @@ export interface OktaPluginOptions {
   deployment?: { deploymentName: string; buildId: string };
   /** Worker: a dedicated session keyring (`loadSessionKeysFromEnv()`); default `codecKeys`. */
   sessionKeys?: CodecKeyring | undefined;
-  /** Worker: the process's token cache; created when omitted. */
-  tokens?: TokenCache;
   /** Worker: per-request timeout of the Okta actions. Default 30 s. */
   requestTimeoutMs?: number;
 }
@@ -65,7 +62,6 @@ export class OktaPlugin extends SimplePlugin {
               connections,
               buildId: deployment!.buildId,
               sessionKeys: sessionKeys!,
-              tokens: options.tokens,
               requestTimeoutMs: options.requestTimeoutMs,
             }),
           }

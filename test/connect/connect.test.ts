@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOktaActivities } from '../../activities/create-activities.js';
+import { createActivitiesWith, createOktaActivities } from '../../activities/create-activities.js';
 import { createTokenCache, type TokenCache } from '../../activities/token-cache.js';
 import type { ConnectInput } from '../../common/contract.js';
 import { OktaErrorType } from '../../common/errors.js';
@@ -43,7 +43,10 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   tokens = createTokenCache();
-  activities = createOktaActivities({ connections: t.connections, buildId: BUILD_ID, sessionKeys, tokens });
+  activities = createActivitiesWith(
+    { connections: t.connections, buildId: BUILD_ID, sessionKeys },
+    { tokens },
+  );
   await t.controls.clearRequests();
 });
 afterEach(async () => {

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthConnection } from '../../activities/connections.js';
-import { createOktaActivities } from '../../activities/create-activities.js';
+import { createActivitiesWith } from '../../activities/create-activities.js';
 import { fileRefreshTokenStore } from '../../activities/refresh-token-store.js';
 import { createTokenCache } from '../../activities/token-cache.js';
 import { OktaErrorType } from '../../common/errors.js';
@@ -91,12 +91,10 @@ beforeAll(async () => {
     taskQueue,
     workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
     activities: onServerClock({
-      ...createOktaActivities({
-        connections: t.connections,
-        buildId: 'token-expiry-test',
-        sessionKeys: testSessionKeys(),
-        tokens,
-      }),
+      ...createActivitiesWith(
+        { connections: t.connections, buildId: 'token-expiry-test', sessionKeys: testSessionKeys() },
+        { tokens },
+      ),
       ...fixtureActivities(),
     }),
     interceptors: { workflowModules: [SESSION_INTERCEPTORS_MODULE] },
