@@ -40,15 +40,16 @@ async function portNear(preferred: number): Promise<number> {
 export function ensureTemporalCli(log: (line: string) => void): string {
   const found = locateTemporalCli();
   if (found) return found.path;
-  const script = join(packageRoot(), 'scripts', 'provision.ts');
+  // The build's script in an installed package; the source, run by tsx, in a clone.
+  const built = join(packageRoot(), 'dist', 'scripts', 'provision.js');
+  const source = join(packageRoot(), 'scripts', 'provision.ts');
+  const script = existsSync(built) ? [built] : existsSync(source) ? ['--import', 'tsx', source] : undefined;
   log('Provisioning the Temporal CLI (once; cached outside the repository)...');
-  const run = existsSync(script)
-    ? spawnSync(process.execPath, ['--import', 'tsx', script, '--quiet', '--only', 'cli'], {
-        stdio: 'inherit',
-      })
+  const run = script
+    ? spawnSync(process.execPath, [...script, '--quiet', '--only', 'cli'], { stdio: 'inherit' })
     : undefined;
-  const built = locateTemporalCli();
-  if (built) return built.path;
+  const provisioned = locateTemporalCli();
+  if (provisioned) return provisioned.path;
   throw new Error(
     `No Temporal CLI${run ? ', and provisioning failed' : ''}. ${howToGetTemporalCli()} ` +
       'Or set TEMPORAL_ADDRESS to a running Temporal server.',

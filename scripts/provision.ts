@@ -10,8 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, isListening } from './ports.js';
 import { describeVersion, howToGetTemporalCli, planTemporalCli } from './temporal-cli.js';
@@ -23,10 +22,12 @@ import {
   testServerDir,
   testServerPath,
 } from './temporal-paths.js';
+import { packageRoot } from '../worker/build-id.js';
 
 const USAGE = 'Usage: npm run provision [-- --quiet] [--only cli|test-server]';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// From source (`scripts/`) or from the build (`dist/scripts/`, run by an installed package's demo).
+const repoRoot = packageRoot();
 
 class ProvisionError extends Error {}
 

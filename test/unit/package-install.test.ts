@@ -79,7 +79,7 @@ function shippedSources(): string[] {
   return [
     'index.ts',
     ...['common', 'workflows', 'activities', 'worker', 'client', 'cli'].flatMap(walk),
-    ...['ports.ts', 'temporal-cli.ts', 'temporal-paths.ts'].map((f) => join('scripts', f)),
+    ...['ports.ts', 'temporal-cli.ts', 'temporal-paths.ts', 'provision.ts'].map((f) => join('scripts', f)),
   ].filter((f) => !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
 }
 
@@ -148,7 +148,7 @@ describe('the installed package', () => {
     expect(cli).toMatch(/importDevPackage\('demo', \(\) => import\('\.\/demo\.js'\)\)/);
   });
 
-  it('packs no tests, benchmarks or workspace packages', async () => {
+  it('packs no tests, benchmarks, workspace packages or TypeScript sources (an app has no tsx to run them)', async () => {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
@@ -157,7 +157,12 @@ describe('the installed package', () => {
     const paths = pack.files.map((f) => f.path);
     expect(paths).toContain('package.json');
     expect(
-      paths.filter((p) => /^(test|bench|packages|emulator|node_modules)\//.test(p) || p.includes('.test.')),
+      paths.filter(
+        (p) =>
+          /^(test|bench|packages|emulator|node_modules)\//.test(p) ||
+          p.includes('.test.') ||
+          (p.endsWith('.ts') && !p.endsWith('.d.ts')),
+      ),
     ).toEqual([]);
   });
 });
